@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
 
-const root = resolve(import.meta.dirname, "..");
+const root = resolve(__dirname, "..");
 const consumer = mkdtempSync(join(tmpdir(), "attnlab-consumer-"));
 const names = "attend, multiHeadAttend, softmax, maskedSoftmax, sinusoidalPositionalEncoding";
 const program = `
