@@ -3,4 +3,7 @@
  * Tier 1 (`math`): step-by-step attention on plain arrays. Each public function is re-exported here.
  */
 export * from "./math/index.js";
+export * from "./check/selfCheck.js";
 export * from "./random/prng.js";
+export * from "./plot/index.js";
+export * from "./display/index.js";

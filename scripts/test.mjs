@@ -1,7 +1,7 @@
 // `npm test`: build, typecheck, lint, format check, then every test file under node's test runner.
 // Ends with one plain line `N passed, N failed` that CI counts.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -27,6 +27,11 @@ for (const [name, { cmd, args }] of steps) {
 
 mkdirSync(join(root, "out"), { recursive: true });
 const tap = join(root, "out", "test-results.tap");
+// Node 20's `--test` does not expand globs: list the test files here.
+const testFiles = (dir) =>
+  readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? testFiles(`${dir}/${e.name}`) : e.name.endsWith(".test.ts") ? [`${dir}/${e.name}`] : [],
+  );
 const files = process.argv.slice(2);
 const r = spawnSync(
   process.execPath,
@@ -39,7 +44,7 @@ const r = spawnSync(
     "--test-reporter-destination=stdout",
     "--test-reporter=tap",
     `--test-reporter-destination=${tap}`,
-    ...(files.length > 0 ? files : ["test/**/*.test.ts"]),
+    ...(files.length > 0 ? files : testFiles("test").sort()),
   ],
   { cwd: root, stdio: "inherit" },
 );

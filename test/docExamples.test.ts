@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import * as attnlab from "../lib/index.js";
 
-const DOCUMENTED = ["lib/math", "lib/random"];
+const DOCUMENTED = ["lib/math", "lib/random", "lib/check"];
 
 interface Example {
   file: string;

@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+// Jupyter kernel launcher: starts the tslab pinned by the attnlab package, `node launch.cjs <connection file>`.
+"use strict";
+const fs = require("node:fs");
+const path = require("node:path");
+
+function isAttnlab(dir) {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")).name === "attnlab";
+  } catch {
+    return false;
+  }
+}
+
+// Where the attnlab package is: recorded by `attnlab kernel install` in an installed copy; else this
+// committed spec's own package (<package>/kernels/attnlab/, symlinks resolved); else the attnlab that
+// the notebook's folder resolves.
+function packageDir() {
+  const recorded = path.join(__dirname, "attnlab-location.json");
+  if (fs.existsSync(recorded)) {
+    return JSON.parse(fs.readFileSync(recorded, "utf8")).packageDir;
+  }
+  const own = path.resolve(__dirname, "..", "..");
+  if (isAttnlab(own)) return own;
+  try {
+    return path.dirname(require.resolve("attnlab/package.json", { paths: [process.cwd()] }));
+  } catch {
+    process.stderr.write(
+      "attnlab kernel: cannot find the attnlab package; register the kernel with `npx attnlab kernel install`.\n",
+    );
+    process.exit(1);
+  }
+}
+
+function main(argv) {
+  const args = argv.filter((a) => a !== "--config-path");
+  const configPath = args[0];
+  if (!configPath || args.length !== 1) {
+    process.stderr.write("usage: node launch.cjs <connection file>\n");
+    process.exit(2);
+  }
+  const pkgDir = packageDir();
+  let tslabMain;
+  try {
+    tslabMain = require.resolve("tslab/dist/main.js", { paths: [pkgDir] });
+  } catch {
+    process.stderr.write(`attnlab kernel: cannot find tslab from ${pkgDir}; run \`npm ci\` there.\n`);
+    process.exit(1);
+  }
+  const tslabVersion = JSON.parse(
+    fs.readFileSync(path.join(path.dirname(tslabMain), "..", "package.json"), "utf8"),
+  ).version;
+  const pinned = JSON.parse(fs.readFileSync(path.join(pkgDir, "package.json"), "utf8")).dependencies?.tslab;
+  if (pinned && pinned !== tslabVersion) {
+    process.stderr.write(`attnlab kernel: warning: tslab ${tslabVersion} found, attnlab pins ${pinned}\n`);
+  }
+  // In-process start (no child), so that SIGINT from Jupyter reaches tslab's interrupt handler.
+  require(tslabMain).startKernel({
+    configPath: path.resolve(configPath),
+    enableFindLocal: false,
+    jsKernel: false,
+    globalVersion: tslabVersion,
+  });
+}
+
+main(process.argv.slice(2));

@@ -1,0 +1,96 @@
+// Line charts of one or more named series (loss and accuracy curves, positional-encoding waves).
+import { type Datum, type TopLevelUnitSpec, VEGA_LITE_SCHEMA } from "./spec.js";
+import { checkVector, describe } from "./validate.js";
+
+/** One named series; `x` and `y` have the same length. */
+export interface Series {
+  name: string;
+  x: readonly number[];
+  y: readonly number[];
+}
+
+/** Options of {@link lineChart}. */
+export interface LineChartOptions {
+  title?: string;
+  /** Default `"step"`. */
+  xTitle?: string;
+  /** Default `"value"`. */
+  yTitle?: string;
+  /** Draw a point on every sample; default when every series has at most 30 points. */
+  points?: boolean;
+  /** Pixels; default 400. */
+  width?: number;
+  /** Pixels; default 240. */
+  height?: number;
+}
+
+/** Most samples per series for which points are drawn by default. */
+const POINTS_MAX = 30;
+
+/**
+ * Builds a vega-lite line chart. A record `{name: y[]}` uses `x = 0, 1, …, n-1`.
+ * Series keep their given order (colour and legend); a single series has no legend.
+ * @example
+ * const spec = lineChart({ train: [1.2, 0.8, 0.5], valid: [1.3, 1.0, 0.9] }, { xTitle: "epoch", yTitle: "loss" });
+ * spec.data.values[0]; // { series: "train", x: 0, y: 1.2 }
+ */
+export function lineChart(
+  series: readonly Series[] | Readonly<Record<string, readonly number[]>>,
+  opts: LineChartOptions = {},
+): TopLevelUnitSpec {
+  const list = toSeriesList(series);
+  const names = list.map((s) => s.name);
+  const points = opts.points ?? list.every((s) => s.x.length <= POINTS_MAX);
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    ...(opts.title === undefined ? {} : { title: opts.title }),
+    data: { values: list.flatMap((s) => s.x.map((x, i): Datum => ({ series: s.name, x, y: s.y[i]! }))) },
+    width: opts.width ?? 400,
+    height: opts.height ?? 240,
+    mark: { type: "line", point: points, tooltip: true },
+    encoding: {
+      x: { field: "x", type: "quantitative", title: opts.xTitle ?? "step", scale: { zero: false } },
+      y: { field: "y", type: "quantitative", title: opts.yTitle ?? "value", scale: { zero: false } },
+      color: {
+        field: "series",
+        type: "nominal",
+        title: null,
+        sort: names,
+        ...(names.length === 1 ? { legend: null } : {}),
+      },
+    },
+  };
+}
+
+/** Checks the series and normalises the record form. */
+function toSeriesList(series: readonly Series[] | Readonly<Record<string, readonly number[]>>): Series[] {
+  const where = "lineChart";
+  if (series === null || typeof series !== "object") {
+    throw new TypeError(
+      `${where}: series must be Series[] or Record<string, number[]>, got ${describe(series)}`,
+    );
+  }
+  const list: Series[] = Array.isArray(series)
+    ? [...(series as readonly Series[])]
+    : Object.entries(series as Readonly<Record<string, readonly number[]>>).map(([name, y]) => ({
+        name,
+        x: Array.isArray(y) ? y.map((_, i) => i) : [],
+        y,
+      }));
+  if (list.length === 0) throw new RangeError(`${where}: series is empty; give at least one series`);
+  const seen = new Set<string>();
+  list.forEach((s, k) => {
+    if (s === null || typeof s !== "object" || typeof s.name !== "string") {
+      throw new TypeError(`${where}: series[${k}] must be {name: string, x: number[], y: number[]}`);
+    }
+    if (seen.has(s.name))
+      throw new RangeError(`${where}: series name ${JSON.stringify(s.name)} appears twice`);
+    seen.add(s.name);
+    const nx = checkVector(`series "${s.name}" x`, s.x, where);
+    const ny = checkVector(`series "${s.name}" y`, s.y, where);
+    if (nx !== ny) {
+      throw new RangeError(`${where}: series "${s.name}" x has shape [${nx}] but y has shape [${ny}]`);
+    }
+  });
+  return list;
+}

@@ -1,0 +1,14 @@
+/**
+ * TensorFlow.js plumbing: which backend runs (and why), and the training kernels attnlab adds to the wasm
+ * backend. Safe in a browser bundle: Node-only code is reached through `process.getBuiltinModule` at run time.
+ */
+export {
+  BACKEND_ENV_VAR,
+  type BackendPlan,
+  type BackendSetting,
+  isSoftwareRenderer,
+  KNOWN_BACKENDS,
+  planBackends,
+} from "./chooseBackend.js";
+export { type BackendInfo, type InitBackendOptions, initBackend } from "./initBackend.js";
+export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "./wasmKernels.js";

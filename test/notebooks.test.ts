@@ -1,0 +1,48 @@
+/**
+ * The notebooks are tests (d2l): every notebook under notebooks/ runs through `attnlab run` on the bundled
+ * kernel in quick mode; any failing cell or false self-check fails the run. The executed copies must hold
+ * vega-lite charts with SVG fallbacks and end with a passing self-check.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { test } from "node:test";
+
+const root = resolve(__dirname, "..");
+const outDir = join(root, "out", "test-notebooks");
+const notebooks = readdirSync(join(root, "notebooks"))
+  .filter((f) => f.endsWith(".ipynb"))
+  .sort();
+
+interface Output {
+  output_type: string;
+  data?: Record<string, unknown>;
+  text?: string | string[];
+}
+const text = (o: Output) => (Array.isArray(o.text) ? o.text.join("") : (o.text ?? ""));
+
+test(`every notebook runs green in quick mode (${notebooks.length} notebooks)`, { timeout: 600_000 }, () => {
+  assert.ok(notebooks.length >= 5, "the course has at least five notebooks");
+  rmSync(outDir, { recursive: true, force: true });
+  const r = spawnSync(
+    process.execPath,
+    [join(root, "dist/cjs/cli.js"), "run", "notebooks", "-o", outDir, "-p", "quick", "true", "--html"],
+    { cwd: root, encoding: "utf8" },
+  );
+  assert.equal(r.status, 0, `attnlab run failed:\n${r.stdout}\n${r.stderr}`);
+  for (const name of notebooks) {
+    const nb = JSON.parse(readFileSync(join(outDir, "notebooks", name), "utf8"));
+    const outputs: Output[] = nb.cells.flatMap((c: { outputs?: Output[] }) => c.outputs ?? []);
+    const charts = outputs.filter((o) => o.data?.["application/vnd.vegalite.v5+json"] !== undefined);
+    assert.ok(charts.length > 0, `${name}: no vega-lite chart`);
+    for (const c of charts)
+      assert.match(String(c.data?.["image/svg+xml"]), /^<svg/, `${name}: chart without SVG fallback`);
+    assert.ok(
+      outputs.some((o) => o.output_type === "stream" && /match: true/.test(text(o))),
+      `${name}: the self-check did not report match: true`,
+    );
+    const html = readFileSync(join(outDir, "notebooks", name.replace(/\.ipynb$/, ".html")), "utf8");
+    assert.ok(html.includes("data:image/svg+xml"), `${name}: the HTML page has no chart`);
+  }
+});
