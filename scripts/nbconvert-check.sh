@@ -53,4 +53,20 @@ for nb in "${notebooks[@]}"; do
   run attnlab "$nb"
 done
 run attnlab-installed test/runner/fixtures/good.ipynb
-echo "nbconvert-check: ${#notebooks[@]} notebooks ok"
+echo "nbconvert-check: ${#notebooks[@]} notebooks ok under nbconvert"
+
+# The executed copies that attnlab's own runner writes must validate against nbformat 4's schema too.
+node dist/cjs/cli.js run notebooks -o "$tmp/runner" -p quick true >/dev/null 2>"$tmp/log" || {
+  cat "$tmp/log" >&2
+  exit 1
+}
+"$python" - "$tmp/runner" <<'PY'
+import pathlib, sys, nbformat
+files = sorted(pathlib.Path(sys.argv[1]).rglob("*.ipynb"))
+assert files, "the runner wrote no notebooks"
+for f in files:
+    nb = nbformat.read(str(f), as_version=nbformat.NO_CONVERT)
+    nbformat.validate(nb)
+    assert nb.nbformat == 4, f
+    print(f"nbconvert-check: valid nbformat {nb.nbformat}.{nb.nbformat_minor}: {f.name}")
+PY
