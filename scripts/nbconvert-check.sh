@@ -56,7 +56,7 @@ run attnlab-installed test/runner/fixtures/good.ipynb
 echo "nbconvert-check: ${#notebooks[@]} notebooks ok under nbconvert"
 
 # The executed copies that attnlab's own runner writes must validate against nbformat 4's schema too.
-node dist/cjs/cli.js run notebooks -o "$tmp/runner" -p quick true >/dev/null 2>"$tmp/log" || {
+node dist/cjs/cli.js run notebooks -o "$tmp/runner" -p quick true --timeout 120 >/dev/null 2>"$tmp/log" || {
   cat "$tmp/log" >&2
   exit 1
 }

@@ -27,7 +27,19 @@ test(`every notebook runs green in quick mode (${notebooks.length} notebooks)`, 
   rmSync(outDir, { recursive: true, force: true });
   const r = spawnSync(
     process.execPath,
-    [join(root, "dist/cjs/cli.js"), "run", "notebooks", "-o", outDir, "-p", "quick", "true", "--html"],
+    [
+      join(root, "dist/cjs/cli.js"),
+      "run",
+      "notebooks",
+      "-o",
+      outDir,
+      "-p",
+      "quick",
+      "true",
+      "--html",
+      "--timeout",
+      "120",
+    ],
     { cwd: root, encoding: "utf8" },
   );
   assert.equal(r.status, 0, `attnlab run failed:\n${r.stdout}\n${r.stderr}`);

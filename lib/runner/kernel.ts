@@ -9,6 +9,9 @@ import { describeExit, type KernelExit, KernelProcess } from "./process.js";
 import { sleep, within } from "./timing.js";
 import { type Message, Wire } from "./wire.js";
 
+/** How long to wait for the iopub idle status after an execute_reply before going on without it. */
+const IDLE_GRACE_MS = 5000;
+
 export type ExecuteOutcome =
   | { status: "ok" | "error" | "abort"; executionCount: number | null; reply: Message }
   | { status: "timeout"; interrupted: boolean; executionCount?: number | null }
@@ -129,7 +132,16 @@ export class Kernel {
     });
     onSent?.(msgId);
     const idle = new Promise<"idle">((resolve) => this.idleWaiters.set(msgId, () => resolve("idle")));
-    const done = Promise.all([reply, idle]).then(([r]) => r);
+    // The idle status normally follows the reply at once; if it is lost, do not hang the whole run on it.
+    const done = reply.then(async (r) => {
+      if ((await within(IDLE_GRACE_MS, idle)) === "slept") {
+        this.idleWaiters.delete(msgId);
+        process.stderr.write(
+          `attnlab: no idle status ${IDLE_GRACE_MS} ms after the reply to ${msgId}; going on\n`,
+        );
+      }
+      return r;
+    });
     const died = this.exited.then(() => "died" as const);
     const first = await within<Message | "died">(timeoutMs, done, died);
     if (first === "died") {
@@ -201,7 +213,14 @@ export class Kernel {
         }
         const parent = msg.parent_header.msg_id ?? "";
         if (socket === this.iopub) {
-          this.onIopub(msg);
+          try {
+            this.onIopub(msg);
+          } catch (err) {
+            // A handler bug must not end this loop: every later message (and the idle status) would be lost.
+            process.stderr.write(
+              `attnlab: error handling a ${msg.header.msg_type} message: ${(err as Error).stack}\n`,
+            );
+          }
           if (msg.header.msg_type === "status" && msg.content.execution_state === "idle") {
             this.idleWaiters.get(parent)?.();
             this.idleWaiters.delete(parent);
