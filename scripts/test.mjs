@@ -4,12 +4,22 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const npx = (args) => ({ cmd: "npx", args: ["--no-install", ...args] });
 const steps = [
   ["build", { cmd: process.execPath, args: ["scripts/build.mjs"] }],
-  ["typecheck", npx(["tsc", "-p", "tsconfig.json", "--noEmit"])],
+  // Not `npx tsc`: tslab's own TypeScript 5.0 also installs a `tsc` bin and may win the .bin/ link.
+  [
+    "typecheck",
+    {
+      cmd: process.execPath,
+      args: [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.json", "--noEmit"],
+    },
+  ],
   ["lint", npx(["biome", "lint", "."])],
   ["format", npx(["biome", "format", "."])],
 ];
