@@ -2,14 +2,15 @@
  * Runs the `@example` blocks of the documented library folders, so the docs cannot drift from the code
  * (as mathjs runs its doc examples). In an example, `expr; // expected` asserts that expr ≈ expected
  * (numbers to 1e-4 absolute + 1e-3 relative, as docs round); a trailing "(…)" after expected is prose.
+ * Examples may `await`, and see every export of attnlab plus tanh, exp, sqrt and log.
  */
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { test } from "node:test";
+import { mock, test } from "node:test";
 import * as attnlab from "../lib/index.js";
 
-const DOCUMENTED = ["lib/math", "lib/random", "lib/check"];
+const DOCUMENTED = ["lib/math", "lib/random", "lib/check", "lib/plot", "lib/display"];
 
 interface Example {
   file: string;
@@ -60,20 +61,28 @@ const files = DOCUMENTED.flatMap((dir) => readdirSync(dir).map((f) => join(dir, 
 const all = files.flatMap(examples);
 
 test("the documented folders have examples", () => {
-  assert.ok(all.length >= 20, `found only ${all.length} @example blocks`);
+  assert.ok(all.length >= 40, `found only ${all.length} @example blocks`);
 });
 
+const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
+  ...args: string[]
+) => (...args: unknown[]) => Promise<void>;
+const names = Object.keys(scope);
+
 for (const ex of all) {
-  test(`doc example ${ex.file}:${ex.line}`, () => {
+  test(`doc example ${ex.file}:${ex.line}`, async () => {
     const code = ex.lines
       .map((l) => {
         const m = l.match(/^(.*?);\s*\/\/\s*(.+?)(\s+\(.*\))?$/);
-        return m ? `__check(() => (${m[1]}), () => (${m[2]}), ${JSON.stringify(l)});` : l;
+        return m ? `__check(${m[1]}, (${m[2]}), ${JSON.stringify(l)});` : l;
       })
       .join("\n");
-    const run = new Function("__scope", "__check", `with (__scope) {\n${code}\n}`);
-    run(scope, (actual: () => unknown, expected: () => unknown, where: string) =>
-      close(actual(), expected(), where),
-    );
+    const run = new AsyncFunction("__check", ...names, code);
+    const log = mock.method(console, "log", () => {}); // show() outside a kernel prints text/plain
+    try {
+      await run(close, ...names.map((n) => scope[n as keyof typeof scope]));
+    } finally {
+      log.mock.restore();
+    }
   });
 }
