@@ -1,7 +1,7 @@
 // nbformat 4 notebooks: the types the runner uses, reading, cell ids (minor 5), and atomic writes.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { writeFileAtomic } from "../io/writeFileAtomic.js";
 
 export type MimeBundle = Record<string, unknown>;
 
@@ -112,19 +112,6 @@ export function codeCell(source: string, tags: string[] = []): CodeCell {
 
 export function hasTag(cell: Cell, tag: string): boolean {
   return Array.isArray(cell.metadata?.tags) && cell.metadata.tags.includes(tag);
-}
-
-/** Writes a file atomically: a temp file beside it, then rename. */
-export function writeFileAtomic(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
 }
 
 export function writeNotebook(path: string, nb: Notebook): void {

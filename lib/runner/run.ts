@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, isAbsolute, join, relative, resolve } from "node:path";
 import { type RunNotebookResult, runNotebook } from "./execute.js";
 import { notebookToHtml } from "./html.js";
-import { writeFileAtomic } from "./notebook.js";
+import { writeFileAtomic } from "../io/writeFileAtomic.js";
 
 export interface RunOptions {
   paths: string[];
