@@ -3,3 +3,8 @@
  * `import … from "attnlab"` (tier 1, plots, display) never loads tfjs or type-checks its declarations.
  */
 export * from "./tfjs/index.js";
+export * from "./layers/index.js";
+export * from "./models/index.js";
+export * from "./layers/cnn/index.js";
+export * from "./layers/pooling/index.js";
+export * from "./models/cnn/index.js";

@@ -1,0 +1,118 @@
+/**
+ * Squeeze-and-excitation: channel attention for image batches — average each channel over the image, pass
+ * the `[B, C]` summary through a bottleneck MLP, and rescale every channel by the resulting gate in (0, 1).
+ * Follows: Hu et al. 2018 (SENet) §3, eqs. 2–4: z = F_sq(u), s = σ(W₂ δ(W₁ z)), x̃_c = s_c · u_c.
+ */
+import * as tf from "@tensorflow/tfjs";
+import {
+  type BaseLayerArgs,
+  bottleneck,
+  glorot,
+  imageChannels,
+  type LayerShape,
+  onlyShape,
+  onlyTensor,
+} from "./layerArgs.js";
+
+/** Arguments of {@link SqueezeExcitation}. */
+export interface SqueezeExcitationArgs extends BaseLayerArgs {
+  /** Reduction ratio r: the hidden layer has ⌊C/r⌋ units, at least 1. Default 16 (Hu et al. §6.1). */
+  ratio?: number;
+  /** When true, `call` returns `[output, gates]` instead of `output`. Default false. */
+  returnAttention?: boolean;
+  /** Seed (`null` = none) for the Glorot-uniform kernels (weight k uses `seed + k`); default: unseeded. */
+  seed?: number | null;
+}
+
+/** Output and channel attention of one call. */
+export interface SqueezeExcitationResult {
+  /** The rescaled images, `[B, height, width, C]`. */
+  output: tf.Tensor4D;
+  /** The channel gates s, `[B, C]`, each in (0, 1). */
+  attention: tf.Tensor2D;
+}
+
+/**
+ * Channel attention by squeeze and excitation. Input and output `[B, height, width, C]`.
+ *
+ * Weights, in `getWeights()` order: `kernel1 [C, C/r]`, `bias1 [C/r]` (squeeze → hidden, ReLU),
+ * `kernel2 [C/r, C]`, `bias2 [C]` (hidden → gates, sigmoid); biases start at zero.
+ * @example
+ *   const se = new SqueezeExcitation({ ratio: 2 });
+ *   const { output, attention } = se.callAndReturnAttention(tf.ones([1, 4, 4, 8]));
+ *   output.shape; // [1, 4, 4, 8]
+ *   attention.shape; // [1, 8]
+ */
+export class SqueezeExcitation extends tf.layers.Layer {
+  static className = "SqueezeExcitation";
+  readonly ratio: number;
+  readonly returnAttention: boolean;
+  readonly seed: number | undefined;
+  private kernel1!: tf.LayerVariable;
+  private bias1!: tf.LayerVariable;
+  private kernel2!: tf.LayerVariable;
+  private bias2!: tf.LayerVariable;
+
+  constructor(args: SqueezeExcitationArgs = {}) {
+    super(args);
+    this.ratio = args.ratio ?? 16;
+    this.returnAttention = args.returnAttention ?? false;
+    this.seed = args.seed ?? undefined; // a config read back from JSON has null
+    bottleneck(1, this.ratio, "SqueezeExcitation"); // validates the ratio early
+  }
+
+  override build(inputShape: LayerShape | LayerShape[]): void {
+    const c = imageChannels(onlyShape(inputShape, "SqueezeExcitation"), "SqueezeExcitation");
+    const hidden = bottleneck(c, this.ratio, "SqueezeExcitation");
+    this.kernel1 = this.addWeight("kernel1", [c, hidden], "float32", glorot(this.seed, 0));
+    this.bias1 = this.addWeight("bias1", [hidden], "float32", tf.initializers.zeros());
+    this.kernel2 = this.addWeight("kernel2", [hidden, c], "float32", glorot(this.seed, 1));
+    this.bias2 = this.addWeight("bias2", [c], "float32", tf.initializers.zeros());
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape | LayerShape[] {
+    const shape = onlyShape(inputShape, "SqueezeExcitation");
+    return this.returnAttention ? [shape, [shape[0]!, shape[3]!]] : shape;
+  }
+
+  /** `kwargs.returnAttention` overrides the constructor's choice for an eager call (`callAndReturnAttention`). */
+  override call(
+    inputs: tf.Tensor | tf.Tensor[],
+    kwargs: { returnAttention?: boolean },
+  ): tf.Tensor | tf.Tensor[] {
+    return tf.tidy(() => {
+      const { output, attention } = this.forward(onlyTensor(inputs, "SqueezeExcitation") as tf.Tensor4D);
+      return (kwargs.returnAttention ?? this.returnAttention) ? [output, attention] : output;
+    });
+  }
+
+  /** Runs the layer eagerly and returns the output with its channel gates (the caller disposes both). */
+  callAndReturnAttention(images: tf.Tensor4D): SqueezeExcitationResult {
+    const [output, attention] = this.apply(images, { returnAttention: true }) as [tf.Tensor4D, tf.Tensor2D];
+    return { output, attention };
+  }
+
+  private forward(x: tf.Tensor4D): SqueezeExcitationResult {
+    const [b, , , c] = x.shape;
+    // 1) squeeze: global average pool (eq. 2)
+    const z = tf.mean(x, [1, 2]); // [B, C]
+    // 2) excite: bottleneck MLP, ReLU then sigmoid (eq. 3)
+    const hidden = tf.relu(tf.add(tf.matMul(z, this.kernel1.read()), this.bias1.read())); // [B, C/r]
+    const gates = tf.sigmoid(tf.add(tf.matMul(hidden, this.kernel2.read()), this.bias2.read())); // [B, C]
+    // 3) scale each channel by its gate (eq. 4)
+    const output = tf.mul(x, tf.reshape(gates, [b, 1, 1, c])) as tf.Tensor4D; // [B, height, width, C]
+    return { output, attention: gates as tf.Tensor2D };
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    const config: tf.serialization.ConfigDict = {
+      ratio: this.ratio,
+      returnAttention: this.returnAttention,
+      seed: this.seed ?? null,
+    };
+    return { ...super.getConfig(), ...config };
+  }
+}
+
+tf.serialization.registerClass(SqueezeExcitation);

@@ -1,0 +1,30 @@
+/** Tier 2 layers: attention as tfjs layers that return their weights, and the Transformer building blocks. */
+export {
+  type AdditiveAttentionArgs,
+  AdditiveAttention,
+  type ScoreAttentionCallArgs,
+} from "./additiveAttention.js";
+export { type AttentionMaskArgs, attentionMask, maskedSoftmax, validLensMask } from "./attentionMask.js";
+export { CompositeLayer } from "./compositeLayer.js";
+export { PositionwiseFeedForward, type PositionwiseFeedForwardArgs } from "./feedForward.js";
+export { GeneralAttention, type GeneralAttentionArgs } from "./generalAttention.js";
+export { LayerNorm, type LayerNormArgs } from "./layerNorm.js";
+export { linear } from "./linear.js";
+export {
+  type AttentionResult,
+  MultiHeadAttention,
+  type MultiHeadAttentionArgs,
+  type MultiHeadAttentionCallArgs,
+} from "./multiHeadAttention.js";
+export {
+  LearnedPositionalEncoding,
+  type LearnedPositionalEncodingArgs,
+  SinusoidalPositionalEncoding,
+  type SinusoidalPositionalEncodingArgs,
+} from "./positionalEncoding.js";
+export { type DecoderLayerCallArgs, TransformerDecoderLayer } from "./transformerDecoderLayer.js";
+export {
+  type EncoderLayerCallArgs,
+  TransformerEncoderLayer,
+  type TransformerLayerArgs,
+} from "./transformerEncoderLayer.js";

@@ -1,0 +1,62 @@
+/**
+ * Teacher-forced training of a {@link Transformer}: token cross-entropy over the target (ignoring padding)
+ * and one optimizer step that disposes everything it makes. Follows: Vaswani et al. 2017 §5 (teacher forcing,
+ * Adam with warm-up); tfjs `Optimizer.minimize`.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { Transformer } from "./transformer.js";
+
+/** A teacher-forcing batch: sources `[B, S]`, decoder inputs `[B, T]` (start + target), targets `[B, T]` (target + end). */
+export interface Seq2seqBatch {
+  src: tf.Tensor;
+  tgtIn: tf.Tensor;
+  tgtOut: tf.Tensor;
+  srcValidLens?: tf.Tensor;
+}
+
+/**
+ * Mean cross-entropy of `logits [B, T, V]` against `targets [B, T]` over the positions whose target is not
+ * `padId` (all positions when `padId` is undefined): −mean log softmax(logits)[target].
+ */
+export function sequenceCrossEntropy(logits: tf.Tensor, targets: tf.Tensor, padId?: number): tf.Scalar {
+  return tf.tidy(() => {
+    const v = logits.shape[2]!;
+    const logProbs = tf.logSoftmax(logits); // [B, T, V]
+    const picked = tf.sum(tf.mul(logProbs, tf.oneHot(targets.toInt(), v)), -1); // [B, T]
+    if (padId === undefined) return tf.neg(tf.mean(picked)) as tf.Scalar;
+    const keep = tf.notEqual(targets, padId).toFloat(); // [B, T]
+    return tf.div(tf.neg(tf.sum(tf.mul(picked, keep))), tf.maximum(tf.sum(keep), 1)) as tf.Scalar;
+  });
+}
+
+/** One teacher-forced step with `optimizer` on every trainable weight; returns the loss before the update. */
+export function trainStep(
+  model: Transformer,
+  optimizer: tf.Optimizer,
+  batch: Seq2seqBatch,
+  padId?: number,
+): number {
+  model.ensureBuilt();
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const loss = () => {
+    const logits = model.apply([batch.src, batch.tgtIn], {
+      training: true,
+      srcValidLens: batch.srcValidLens,
+    });
+    return sequenceCrossEntropy(logits as tf.Tensor, batch.tgtOut, padId);
+  };
+  const cost = optimizer.minimize(loss, true, vars)!;
+  const value = cost.dataSync()[0]!;
+  cost.dispose();
+  return value;
+}
+
+/** Learning rate with linear warm-up: `peak · min(1, step / warmup)` (step counts from 1). */
+export function warmupRate(step: number, peak: number, warmup: number): number {
+  return warmup <= 0 ? peak : peak * Math.min(1, step / warmup);
+}
+
+/** Sets the learning rate of a tfjs Adam/SGD optimizer in place (they read the field on every step). */
+export function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
+  (optimizer as unknown as { learningRate: number }).learningRate = rate;
+}

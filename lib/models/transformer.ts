@@ -1,0 +1,174 @@
+/**
+ * A Transformer encoder–decoder as one tfjs layer: token embeddings scaled by √dModel plus positions, N encoder
+ * and N decoder layers, and a linear output head over the target vocabulary; attention weights on request.
+ * Follows: Vaswani et al. 2017 §3 (Figure 1) and §3.4 (embeddings × √dModel); the Annotated Transformer.
+ *
+ * Weight layout (`getWeights()` order): `srcEmbedding [V_src, E]`, `tgtEmbedding [V_tgt, E]`, `outputKernel
+ * [E, V_tgt]`, `outputBias [V_tgt]`, then source and target positional layers (a table each when learned),
+ * the encoder layers, the decoder layers, and with `normFirst` the final encoder and decoder LayerNorms.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { CompositeLayer } from "../layers/compositeLayer.js";
+import { LayerNorm } from "../layers/layerNorm.js";
+import { linear } from "../layers/linear.js";
+import { LearnedPositionalEncoding, SinusoidalPositionalEncoding } from "../layers/positionalEncoding.js";
+import { TransformerDecoderLayer } from "../layers/transformerDecoderLayer.js";
+import { TransformerEncoderLayer } from "../layers/transformerEncoderLayer.js";
+import { type TransformerConfig, transformerConfig } from "./transformerConfig.js";
+
+/** Call arguments: source padding, training mode. */
+export interface TransformerCallArgs {
+  /** Valid lengths of the sources `[B]` (padding at the end). Default: none. */
+  srcValidLens?: tf.Tensor;
+  training?: boolean;
+}
+
+/** Logits `[B, T, V_tgt]` and every attention map, one tensor `[B, N, ·, ·]` per layer. */
+export interface TransformerAttention {
+  logits: tf.Tensor;
+  encoder: tf.Tensor[];
+  decoderSelf: tf.Tensor[];
+  decoderCross: tf.Tensor[];
+}
+
+/** Encoder–decoder. Inputs `[src [B, S] int32, tgtIn [B, T] int32]` → logits `[B, T, V_tgt]`. */
+export class Transformer extends CompositeLayer {
+  static className = "Transformer";
+  readonly config: TransformerConfig;
+  readonly positions: tf.layers.Layer[];
+  readonly encoders: TransformerEncoderLayer[];
+  readonly decoders: TransformerDecoderLayer[];
+  readonly finalNorms: tf.layers.Layer[];
+  private params: tf.LayerVariable[] = [];
+
+  constructor(config: Partial<TransformerConfig> & { name?: string } = {}) {
+    super(config.name === undefined ? {} : { name: config.name });
+    const c = transformerConfig(config);
+    this.config = c;
+    const position = (k: number) =>
+      c.positional === "learned"
+        ? new LearnedPositionalEncoding({ maxLength: c.maxLength, seed: c.seed * 100 + k })
+        : new SinusoidalPositionalEncoding({ maxLength: c.maxLength });
+    this.positions = [position(1), position(2)];
+    const layerArgs = (k: number) => ({ ...c, seed: c.seed * 100 + k });
+    this.encoders = Array.from(
+      { length: c.numEncoderLayers },
+      (_, i) => new TransformerEncoderLayer(layerArgs(10 + i)),
+    );
+    this.decoders = Array.from(
+      { length: c.numDecoderLayers },
+      (_, i) => new TransformerDecoderLayer(layerArgs(50 + i)),
+    );
+    this.finalNorms = c.normFirst ? [0, 1].map(() => new LayerNorm()) : [];
+  }
+
+  protected sublayers(): tf.layers.Layer[] {
+    return [...this.positions, ...this.encoders, ...this.decoders, ...this.finalNorms];
+  }
+
+  override build(_inputShape: tf.Shape | tf.Shape[]): void {
+    const { srcVocab, tgtVocab, dModel: e, seed } = this.config;
+    const normal = (k: number) => tf.initializers.randomNormal({ stddev: e ** -0.5, seed: seed * 100 + k });
+    this.params = [
+      this.addWeight("srcEmbedding", [srcVocab, e], "float32", normal(90)),
+      this.addWeight("tgtEmbedding", [tgtVocab, e], "float32", normal(91)),
+      this.addWeight(
+        "outputKernel",
+        [e, tgtVocab],
+        "float32",
+        tf.initializers.glorotUniform({ seed: seed * 100 + 92 }),
+      ),
+      this.addWeight("outputBias", [tgtVocab], "float32", tf.initializers.zeros()),
+    ];
+    const x: tf.Shape = [null, null, e];
+    for (const layer of [...this.positions, ...this.encoders, ...this.finalNorms])
+      this.buildSublayer(layer, x);
+    for (const layer of this.decoders) this.buildSublayer(layer, [x, x]);
+    this.built = true;
+  }
+
+  /** Builds the weights now (as the first call would), so that `setWeights` works on a fresh model. */
+  ensureBuilt(): this {
+    if (!this.built)
+      tf.tidy(() => {
+        this.apply([tf.zeros([1, 1], "int32"), tf.zeros([1, 1], "int32")]);
+      });
+    return this;
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    const tgt = (inputShape as tf.Shape[])[1]!;
+    return [tgt[0]!, tgt[1]!, this.config.tgtVocab];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: TransformerCallArgs = {}): tf.Tensor {
+    return tf.tidy(() => {
+      const [src, tgtIn] = inputs as tf.Tensor[];
+      const { memory } = this.encode(src!, kwargs);
+      return this.decode(tgtIn!, memory, kwargs).logits;
+    });
+  }
+
+  /** Encoder: `src [B, S]` → memory `[B, S, E]` and the self-attention weights of each layer `[B, N, S, S]`. */
+  encode(src: tf.Tensor, kwargs: TransformerCallArgs = {}): { memory: tf.Tensor; weights: tf.Tensor[] } {
+    this.ensureBuilt();
+    const weights: tf.Tensor[] = [];
+    let x = this.embed(src, 0); // [B, S, E]
+    for (const layer of this.encoders) {
+      const [y, w] = layer.apply(x, {
+        validLens: kwargs.srcValidLens,
+        training: kwargs.training,
+        returnAttention: true,
+      }) as tf.Tensor[];
+      weights.push(w!);
+      x = y!;
+    }
+    const memory = this.config.normFirst ? (this.finalNorms[0]!.apply(x) as tf.Tensor) : x;
+    return { memory, weights };
+  }
+
+  /** Decoder: `tgtIn [B, T]` and memory `[B, S, E]` → logits `[B, T, V_tgt]` and each layer's weights. */
+  decode(
+    tgtIn: tf.Tensor,
+    memory: tf.Tensor,
+    kwargs: TransformerCallArgs = {},
+  ): Omit<TransformerAttention, "encoder"> {
+    this.ensureBuilt();
+    const [decoderSelf, decoderCross]: tf.Tensor[][] = [[], []];
+    let x = this.embed(tgtIn, 1); // [B, T, E]
+    for (const layer of this.decoders) {
+      const [y, s, c] = layer.apply([x, memory], {
+        memoryValidLens: kwargs.srcValidLens,
+        training: kwargs.training,
+        returnAttention: true,
+      }) as tf.Tensor[];
+      decoderSelf.push(s!);
+      decoderCross.push(c!);
+      x = y!;
+    }
+    if (this.config.normFirst) x = this.finalNorms[1]!.apply(x) as tf.Tensor;
+    const logits = linear(x, this.params[2]!.read(), this.params[3]!.read()); // [B, T, V_tgt]
+    return { logits, decoderSelf, decoderCross };
+  }
+
+  /** Logits and every attention map for `[src, tgtIn]` (the caller disposes them, e.g. in a `tf.tidy`). */
+  attention(src: tf.Tensor, tgtIn: tf.Tensor, kwargs: TransformerCallArgs = {}): TransformerAttention {
+    const { memory, weights } = this.encode(src, kwargs);
+    return { encoder: weights, ...this.decode(tgtIn, memory, kwargs) };
+  }
+
+  /** Token ids `[B, L]` → embeddings × √E + positions, `[B, L, E]` (side 0 source, 1 target). */
+  private embed(tokens: tf.Tensor, side: 0 | 1): tf.Tensor {
+    const [b, len] = tokens.shape as number[];
+    const e = this.config.dModel;
+    const rows = tf.gather(this.params[side]!.read(), tokens.reshape([-1]).toInt()); // [B·L, E]
+    const scaled = tf.mul(rows.reshape([b!, len!, e]), Math.sqrt(e)); // [B, L, E]
+    return this.positions[side]!.apply(scaled) as tf.Tensor;
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), ...this.config };
+  }
+}
+
+tf.serialization.registerClass(Transformer);
