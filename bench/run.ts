@@ -65,8 +65,11 @@ function torchTimes(): Record<string, number> | null {
     } catch {
       continue;
     }
+    // One thread everywhere: torch's intra-op pool and the BLAS/OpenMP pools underneath it.
+    const env = { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
     const out = execFileSync(python, [join(__dirname, "torch_bench.py"), String(seconds)], {
       encoding: "utf8",
+      env,
     });
     return JSON.parse(out);
   }
