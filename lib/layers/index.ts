@@ -1,9 +1,5 @@
 /** Tier 2 layers: attention as tfjs layers that return their weights, and the Transformer building blocks. */
-export {
-  type AdditiveAttentionArgs,
-  AdditiveAttention,
-  type ScoreAttentionCallArgs,
-} from "./additiveAttention.js";
+export { type AdditiveAttentionArgs, AdditiveAttention } from "./additiveAttention.js";
 export { type AttentionMaskArgs, attentionMask, maskedSoftmax, validLensMask } from "./attentionMask.js";
 export { CompositeLayer } from "./compositeLayer.js";
 export { PositionwiseFeedForward, type PositionwiseFeedForwardArgs } from "./feedForward.js";
@@ -28,3 +24,4 @@ export {
   TransformerEncoderLayer,
   type TransformerLayerArgs,
 } from "./transformerEncoderLayer.js";
+export { ScoreAttention, type ScoreAttentionArgs, type ScoreAttentionCallArgs } from "./scoreAttention.js";
