@@ -32,6 +32,30 @@ function packageDir() {
   }
 }
 
+// tslab 1.0.22 calls `socket.send(...)` without awaiting it, but a zeromq 6 socket takes one send at a time:
+// a second send while the first is in flight rejects with EBUSY ("Socket is busy writing"), unhandled, and that
+// message is lost (seen here: an iopub status or stream message, so a client waits for an idle that never
+// comes). Queue each socket's sends so they go out one after another, in order.
+function serializeZmqSends(tslabDir) {
+  const zmq = require(require.resolve("zeromq", { paths: [tslabDir] }));
+  let proto = zmq.Publisher.prototype;
+  while (proto && !Object.hasOwn(proto, "send")) proto = Object.getPrototypeOf(proto);
+  if (!proto || proto.send.attnlabSerialized) return;
+  const send = proto.send;
+  const queues = new WeakMap();
+  function serializedSend(...args) {
+    const next = (queues.get(this) ?? Promise.resolve()).then(() => send.apply(this, args));
+    queues.set(
+      this,
+      next.catch(() => {}),
+    );
+    return next;
+  }
+  serializedSend.attnlabSerialized = true;
+  // zeromq defines `send` read-only but configurable: redefine it rather than assign.
+  Object.defineProperty(proto, "send", { value: serializedSend, writable: false, configurable: true });
+}
+
 function main(argv) {
   const args = argv.filter((a) => a !== "--config-path");
   const configPath = args[0];
@@ -54,6 +78,7 @@ function main(argv) {
   if (pinned && pinned !== tslabVersion) {
     process.stderr.write(`attnlab kernel: warning: tslab ${tslabVersion} found, attnlab pins ${pinned}\n`);
   }
+  serializeZmqSends(path.dirname(tslabMain));
   // In-process start (no child), so that SIGINT from Jupyter reaches tslab's interrupt handler.
   require(tslabMain).startKernel({
     configPath: path.resolve(configPath),

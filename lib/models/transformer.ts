@@ -151,10 +151,12 @@ export class Transformer extends CompositeLayer {
     return { logits, decoderSelf, decoderCross };
   }
 
-  /** Logits and every attention map for `[src, tgtIn]` (the caller disposes them, e.g. in a `tf.tidy`). */
+  /** Logits and every attention map for `[src, tgtIn]`; intermediates are freed, the caller disposes the maps. */
   attention(src: tf.Tensor, tgtIn: tf.Tensor, kwargs: TransformerCallArgs = {}): TransformerAttention {
-    const { memory, weights } = this.encode(src, kwargs);
-    return { encoder: weights, ...this.decode(tgtIn, memory, kwargs) };
+    return tf.tidy(() => {
+      const { memory, weights } = this.encode(src, kwargs);
+      return { encoder: weights, ...this.decode(tgtIn, memory, kwargs) };
+    });
   }
 
   /** Token ids `[B, L]` → embeddings × √E + positions, `[B, L, E]` (side 0 source, 1 target). */

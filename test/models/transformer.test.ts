@@ -70,6 +70,12 @@ for (const { name, config } of configs) {
   test(`${name}: shapes, padding changes logits, config and save/load round trips`, async () => {
     await useBackend("wasm");
     const model = new Transformer(config).ensureBuilt();
+    const [src, tgtIn] = [int(SRC), int(TGT_IN)];
+    const before = tf.memory().numTensors;
+    const maps = model.attention(src, tgtIn); // outside any tidy: only the returned maps may remain
+    const kept = [maps.logits, ...maps.encoder, ...maps.decoderSelf, ...maps.decoderCross];
+    assert.equal(tf.memory().numTensors - before, kept.length, "attention() leaves only the maps it returns");
+    tf.dispose([src, tgtIn, ...kept]);
     tf.tidy(() => {
       const a = model.attention(int(SRC), int(TGT_IN));
       assert.deepEqual(a.logits.shape, [2, 4, 9]);
