@@ -25,3 +25,10 @@ export {
   type TransformerLayerArgs,
 } from "./transformerEncoderLayer.js";
 export { ScoreAttention, type ScoreAttentionArgs, type ScoreAttentionCallArgs } from "./scoreAttention.js";
+export {
+  AttentionRnnDecoder,
+  type AttentionRnnDecoderArgs,
+  type DecoderRun,
+  type RnnDecoderCallArgs,
+  recurrentArgs,
+} from "./attentionRnnDecoder.js";

@@ -1,11 +1,18 @@
 /**
- * Autoregressive decoding with a trained {@link Transformer}: greedy (argmax each step) and beam search with a
- * length penalty and an end token. Follows: Vaswani et al. 2017 §6.1 (beam size 4, length penalty α = 0.6);
- * Wu et al. 2016 (GNMT) eq. 14, lp(Y) = ((5 + |Y|)/6)^α; d2l §10.8 (greedy and beam search).
+ * Autoregressive decoding with a trained encoder–decoder (`Transformer`, `Seq2seqRnn`): greedy (argmax each
+ * step) and beam search with a length penalty and an end token. Follows: Vaswani et al. 2017 §6.1 (beam size
+ * 4, length penalty α = 0.6); Wu et al. 2016 (GNMT) eq. 14, lp(Y) = ((5 + |Y|)/6)^α; d2l §10.8 (greedy and beam search).
  * The decoder re-reads the whole prefix each step (no key/value cache): simple, and quick at these lengths.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Transformer } from "./transformer.js";
+
+/** What the decoders need of a model: an encoder to memory `M` and a teacher-forced decoder to logits. */
+export interface DecodableModel<M extends tf.Tensor | tf.Tensor[]> {
+  readonly config: { readonly tgtVocab: number; readonly maxLength: number };
+  encode(src: tf.Tensor, kwargs: { srcValidLens?: tf.Tensor }): { memory: M };
+  /** `tgtIn [B, T]` and memory → logits `[B, T, V_tgt]`. */
+  decode(tgtIn: tf.Tensor, memory: M, kwargs: { srcValidLens?: tf.Tensor }): { logits: tf.Tensor };
+}
 
 /** Options shared by the decoders. */
 export interface DecodeOptions {
@@ -39,7 +46,11 @@ export interface Hypothesis {
  * Greedy decoding of a batch of sources `[B][S]`: returns `[B][≤ maxLength]` token ids (no start/end tokens).
  * @example greedyDecode(model, [[3, 4, 5]], { bos: 1, eos: 2 }); // [[3, 4, 5]] once trained on copying
  */
-export function greedyDecode(model: Transformer, sources: number[][], options: DecodeOptions): number[][] {
+export function greedyDecode<M extends tf.Tensor | tf.Tensor[]>(
+  model: DecodableModel<M>,
+  sources: number[][],
+  options: DecodeOptions,
+): number[][] {
   const steps = options.maxLength ?? model.config.maxLength - 1;
   const b = sources.length;
   const lens = options.srcValidLens === undefined ? undefined : tf.tensor1d(options.srcValidLens, "int32");
@@ -61,7 +72,7 @@ export function greedyDecode(model: Transformer, sources: number[][], options: D
       done[i] = done[i]! || next[i] === options.eos;
     });
   }
-  tf.dispose([memory, ...(lens === undefined ? [] : [lens])]);
+  tf.dispose([memory, ...(lens === undefined ? [] : [lens])].flat());
   return seqs.map((s) => cut(s.slice(1), options.eos));
 }
 
@@ -69,7 +80,11 @@ export function greedyDecode(model: Transformer, sources: number[][], options: D
  * Beam search for one source `[S]`: up to `beamWidth` hypotheses, best first by
  * score = log P(Y | X) / ((5 + |Y|)/6)^α, where |Y| counts the end token.
  */
-export function beamSearch(model: Transformer, source: number[], options: BeamSearchOptions): Hypothesis[] {
+export function beamSearch<M extends tf.Tensor | tf.Tensor[]>(
+  model: DecodableModel<M>,
+  source: number[],
+  options: BeamSearchOptions,
+): Hypothesis[] {
   const k = options.beamWidth ?? 4;
   const alpha = options.lengthPenalty ?? 0.6;
   const steps = options.maxLength ?? model.config.maxLength - 1;
@@ -86,7 +101,7 @@ export function beamSearch(model: Transformer, source: number[], options: BeamSe
     const n = beams.length;
     const logProbs = tf.tidy(() => {
       const tiledLens = lens === undefined ? undefined : tf.tile(lens, [n]);
-      const mem = tf.tile(memory, [n, 1, 1]); // [n, S, E]
+      const mem = tileBatch(memory, n); // [n, S, E] each
       const tokens = tf.tensor2d(
         beams.map((b) => b.tokens),
         [n, t],
@@ -119,13 +134,19 @@ export function beamSearch(model: Transformer, source: number[], options: BeamSe
     }
     beams = next;
   }
-  tf.dispose([memory, ...(lens === undefined ? [] : [lens])]);
+  tf.dispose([memory, ...(lens === undefined ? [] : [lens])].flat());
   const cutOff = beams.map((b) => {
     const tokens = b.tokens.slice(1);
     return { tokens, logProb: b.logProb, score: b.logProb / penalty(tokens.length), finished: false };
   });
   const all = [...finished, ...(finished.length < k ? cutOff : [])];
   return all.sort((a, b) => b.score - a.score).slice(0, k);
+}
+
+/** Each memory tensor `[1, …]` repeated `n` times along the batch axis → `[n, …]`. */
+function tileBatch<M extends tf.Tensor | tf.Tensor[]>(memory: M, n: number): M {
+  const tile = (t: tf.Tensor) => tf.tile(t, [n, ...t.shape.slice(1).map(() => 1)]);
+  return (Array.isArray(memory) ? memory.map(tile) : tile(memory)) as M;
 }
 
 /** Tokens up to (not including) the first `eos`. */

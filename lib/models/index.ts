@@ -28,3 +28,14 @@ export {
   transformerConfig,
 } from "./transformerConfig.js";
 export { loadTransformer, saveTransformer } from "./transformerIO.js";
+export type { DecodableModel } from "./decoding.js";
+export { loadModel, type SavableModel, saveModel } from "./modelIO.js";
+export type { TrainableSeq2seq } from "./seq2seqTraining.js";
+export { type RnnMemory, Seq2seqRnn, type Seq2seqRnnAttention } from "./seq2seqRnn.js";
+export {
+  DEFAULTS as SEQ2SEQ_RNN_DEFAULTS,
+  PRESETS as SEQ2SEQ_RNN_PRESETS,
+  type Seq2seqRnnConfig,
+  seq2seqRnnConfig,
+} from "./seq2seqRnnConfig.js";
+export { loadSeq2seqRnn, saveSeq2seqRnn } from "./seq2seqRnnIO.js";

@@ -1,10 +1,9 @@
 /**
- * Teacher-forced training of a {@link Transformer}: token cross-entropy over the target (ignoring padding)
- * and one optimizer step that disposes everything it makes. Follows: Vaswani et al. 2017 §5 (teacher forcing,
- * Adam with warm-up); tfjs `Optimizer.minimize`.
+ * Teacher-forced training of an encoder–decoder (`Transformer`, `Seq2seqRnn`): token cross-entropy over the
+ * target (ignoring padding) and one optimizer step that disposes everything it makes. Follows: Vaswani et al.
+ * 2017 §5 (teacher forcing, Adam with warm-up); tfjs `Optimizer.minimize`.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Transformer } from "./transformer.js";
 
 /** A teacher-forcing batch: sources `[B, S]`, decoder inputs `[B, T]` (start + target), targets `[B, T]` (target + end). */
 export interface Seq2seqBatch {
@@ -29,9 +28,14 @@ export function sequenceCrossEntropy(logits: tf.Tensor, targets: tf.Tensor, padI
   });
 }
 
+/** A model trained by {@link trainStep}: `apply([src, tgtIn], { training, srcValidLens })` gives logits. */
+export interface TrainableSeq2seq extends tf.layers.Layer {
+  ensureBuilt(): this;
+}
+
 /** One teacher-forced step with `optimizer` on every trainable weight; returns the loss before the update. */
 export function trainStep(
-  model: Transformer,
+  model: TrainableSeq2seq,
   optimizer: tf.Optimizer,
   batch: Seq2seqBatch,
   padId?: number,

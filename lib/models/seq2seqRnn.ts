@@ -1,0 +1,137 @@
+/**
+ * A seq2seq RNN with attention as one tfjs layer: token embeddings, a GRU or LSTM encoder (padding masked by
+ * valid lengths), and an {@link AttentionRnnDecoder} (Bahdanau additive or Luong dot/general) that starts
+ * from the encoder's final state. Follows: Bahdanau et al. 2015; Luong et al. 2015; d2l §10.7 and §11.4.
+ *
+ * Weight layout (`getWeights()` order): `srcEmbedding [V_src, E]`, `tgtEmbedding [V_tgt, E]`, then the
+ * encoder RNN (tfjs `gru`/`lstm`: kernel, recurrentKernel, bias), then the decoder (its own layout).
+ */
+import * as tf from "@tensorflow/tfjs";
+import {
+  type AttentionRnnDecoder as Decoder,
+  AttentionRnnDecoder,
+  recurrentArgs,
+} from "../layers/attentionRnnDecoder.js";
+import { validLensMask } from "../layers/attentionMask.js";
+import { CompositeLayer } from "../layers/compositeLayer.js";
+import type { TransformerCallArgs } from "./transformer.js";
+import { type Seq2seqRnnConfig, seq2seqRnnConfig } from "./seq2seqRnnConfig.js";
+
+/** What the encoder hands the decoder: `[outputs [B, S, H], h [B, H]]` (GRU) or `[outputs, h, c]` (LSTM). */
+export type RnnMemory = tf.Tensor[];
+
+/** Logits `[B, T, V_tgt]`, attention weights `[B, T, S]` and the query of each step `[B, T, H]`. */
+export interface Seq2seqRnnAttention {
+  logits: tf.Tensor;
+  weights: tf.Tensor;
+  queries: tf.Tensor;
+}
+
+/** Encoder–decoder. Inputs `[src [B, S] int32, tgtIn [B, T] int32]` → logits `[B, T, V_tgt]`. */
+export class Seq2seqRnn extends CompositeLayer {
+  static className = "Seq2seqRnn";
+  readonly config: Seq2seqRnnConfig;
+  readonly encoder: tf.layers.Layer;
+  readonly decoder: Decoder;
+  private params: tf.LayerVariable[] = [];
+
+  constructor(config: Partial<Seq2seqRnnConfig> & { name?: string } = {}) {
+    super(config.name === undefined ? {} : { name: config.name });
+    const c = seq2seqRnnConfig(config);
+    this.config = c;
+    const rnnArgs = {
+      ...recurrentArgs(c.hiddenSize, c.seed * 100 + 1),
+      returnSequences: true,
+      returnState: true,
+    };
+    this.encoder = c.cell === "lstm" ? tf.layers.lstm(rnnArgs) : tf.layers.gru(rnnArgs);
+    this.decoder = new AttentionRnnDecoder({
+      units: c.hiddenSize,
+      vocabSize: c.tgtVocab,
+      cell: c.cell,
+      attention: c.attention,
+      seed: c.seed * 100 + 2,
+    });
+  }
+
+  protected sublayers(): tf.layers.Layer[] {
+    return [this.encoder, this.decoder];
+  }
+
+  override build(_inputShape: tf.Shape | tf.Shape[]): void {
+    const { srcVocab, tgtVocab, embedSize: e, hiddenSize: h, seed } = this.config;
+    const init = (k: number) =>
+      tf.initializers.randomUniform({ minval: -0.5, maxval: 0.5, seed: seed * 100 + k });
+    this.params = [
+      this.addWeight("srcEmbedding", [srcVocab, e], "float32", init(90)),
+      this.addWeight("tgtEmbedding", [tgtVocab, e], "float32", init(91)),
+    ];
+    this.buildSublayer(this.encoder, [null, null, e]);
+    this.buildSublayer(this.decoder, [
+      [null, null, e],
+      [null, null, h],
+      [null, h],
+    ]);
+    this.built = true;
+  }
+
+  /** Builds the weights now (as the first call would), so that `setWeights` works on a fresh model. */
+  ensureBuilt(): this {
+    if (!this.built)
+      tf.tidy(() => {
+        this.apply([tf.zeros([1, 1], "int32"), tf.zeros([1, 1], "int32")]);
+      });
+    return this;
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    const tgt = (inputShape as tf.Shape[])[1]!;
+    return [tgt[0]!, tgt[1]!, this.config.tgtVocab];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: TransformerCallArgs = {}): tf.Tensor {
+    return tf.tidy(() => {
+      const [src, tgtIn] = inputs as tf.Tensor[];
+      return this.decode(tgtIn!, this.encode(src!, kwargs).memory, kwargs).logits;
+    });
+  }
+
+  /**
+   * Encoder: `src [B, S]` → memory `[outputs [B, S, H], ...final state [B, H]]`. With `srcValidLens` the
+   * padded steps keep the state (tfjs RNN mask), so the final state is the one at the last valid position.
+   */
+  encode(src: tf.Tensor, kwargs: TransformerCallArgs = {}): { memory: RnnMemory } {
+    this.ensureBuilt();
+    const lens = kwargs.srcValidLens as tf.Tensor1D | undefined;
+    const mask = lens === undefined ? undefined : validLensMask(lens, src.shape[1]!); // [B, S]
+    const memory = this.encoder.apply(this.embed(src, 0), { mask }) as tf.Tensor[]; // [B, S, H], [B, H] …
+    return { memory };
+  }
+
+  /** Decoder, teacher-forced over `tgtIn [B, T]` from the encoder's memory: logits, weights and queries. */
+  decode(tgtIn: tf.Tensor, memory: RnnMemory, kwargs: TransformerCallArgs = {}): Seq2seqRnnAttention {
+    this.ensureBuilt();
+    const [outputs, ...state] = memory;
+    const masks = kwargs.srcValidLens === undefined ? {} : { validLens: kwargs.srcValidLens };
+    const { logits, weights, queries } = this.decoder.run(this.embed(tgtIn, 1), outputs!, state, masks);
+    return { logits, weights, queries };
+  }
+
+  /** Logits, attention weights `[B, T, S]` and queries for `[src, tgtIn]` (the caller disposes them). */
+  attention(src: tf.Tensor, tgtIn: tf.Tensor, kwargs: TransformerCallArgs = {}): Seq2seqRnnAttention {
+    return this.decode(tgtIn, this.encode(src, kwargs).memory, kwargs);
+  }
+
+  /** Token ids `[B, L]` → embeddings `[B, L, E]` (side 0 source, 1 target). */
+  private embed(tokens: tf.Tensor, side: 0 | 1): tf.Tensor {
+    const [b, len] = tokens.shape as number[];
+    const rows = tf.gather(this.params[side]!.read(), tokens.reshape([-1]).toInt()); // [B·L, E]
+    return rows.reshape([b!, len!, this.config.embedSize]); // [B, L, E]
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), ...this.config };
+  }
+}
+
+tf.serialization.registerClass(Seq2seqRnn);
