@@ -11,8 +11,9 @@ import { test } from "node:test";
 
 const root = resolve(__dirname, "..");
 const outDir = join(root, "out", "test-notebooks");
-const notebooks = readdirSync(join(root, "notebooks"))
-  .filter((f) => f.endsWith(".ipynb"))
+/** Every notebook under notebooks/, as paths relative to it (the runner expands folders the same way). */
+const notebooks = (readdirSync(join(root, "notebooks"), { recursive: true }) as string[])
+  .filter((f) => f.endsWith(".ipynb") && !f.includes(".ipynb_checkpoints"))
   .sort();
 
 interface Output {
