@@ -39,3 +39,4 @@ export {
   seq2seqRnnConfig,
 } from "./seq2seqRnnConfig.js";
 export { loadSeq2seqRnn, saveSeq2seqRnn } from "./seq2seqRnnIO.js";
+export { type Seq2seqCallArgs, Seq2seqModel } from "./seq2seqModel.js";

@@ -13,8 +13,7 @@ import {
   recurrentArgs,
 } from "../layers/attentionRnnDecoder.js";
 import { validLensMask } from "../layers/attentionMask.js";
-import { CompositeLayer } from "../layers/compositeLayer.js";
-import type { TransformerCallArgs } from "./transformer.js";
+import { type Seq2seqCallArgs, Seq2seqModel } from "./seq2seqModel.js";
 import { type Seq2seqRnnConfig, seq2seqRnnConfig } from "./seq2seqRnnConfig.js";
 
 /** What the encoder hands the decoder: `[outputs [B, S, H], h [B, H]]` (GRU) or `[outputs, h, c]` (LSTM). */
@@ -28,7 +27,7 @@ export interface Seq2seqRnnAttention {
 }
 
 /** Encoder–decoder. Inputs `[src [B, S] int32, tgtIn [B, T] int32]` → logits `[B, T, V_tgt]`. */
-export class Seq2seqRnn extends CompositeLayer {
+export class Seq2seqRnn extends Seq2seqModel<RnnMemory> {
   static className = "Seq2seqRnn";
   readonly config: Seq2seqRnnConfig;
   readonly encoder: tf.layers.Layer;
@@ -75,32 +74,11 @@ export class Seq2seqRnn extends CompositeLayer {
     this.built = true;
   }
 
-  /** Builds the weights now (as the first call would), so that `setWeights` works on a fresh model. */
-  ensureBuilt(): this {
-    if (!this.built)
-      tf.tidy(() => {
-        this.apply([tf.zeros([1, 1], "int32"), tf.zeros([1, 1], "int32")]);
-      });
-    return this;
-  }
-
-  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const tgt = (inputShape as tf.Shape[])[1]!;
-    return [tgt[0]!, tgt[1]!, this.config.tgtVocab];
-  }
-
-  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: TransformerCallArgs = {}): tf.Tensor {
-    return tf.tidy(() => {
-      const [src, tgtIn] = inputs as tf.Tensor[];
-      return this.decode(tgtIn!, this.encode(src!, kwargs).memory, kwargs).logits;
-    });
-  }
-
   /**
    * Encoder: `src [B, S]` → memory `[outputs [B, S, H], ...final state [B, H]]`. With `srcValidLens` the
    * padded steps keep the state (tfjs RNN mask), so the final state is the one at the last valid position.
    */
-  encode(src: tf.Tensor, kwargs: TransformerCallArgs = {}): { memory: RnnMemory } {
+  encode(src: tf.Tensor, kwargs: Seq2seqCallArgs = {}): { memory: RnnMemory } {
     this.ensureBuilt();
     const lens = kwargs.srcValidLens as tf.Tensor1D | undefined;
     const mask = lens === undefined ? undefined : validLensMask(lens, src.shape[1]!); // [B, S]
@@ -109,7 +87,7 @@ export class Seq2seqRnn extends CompositeLayer {
   }
 
   /** Decoder, teacher-forced over `tgtIn [B, T]` from the encoder's memory: logits, weights and queries. */
-  decode(tgtIn: tf.Tensor, memory: RnnMemory, kwargs: TransformerCallArgs = {}): Seq2seqRnnAttention {
+  decode(tgtIn: tf.Tensor, memory: RnnMemory, kwargs: Seq2seqCallArgs = {}): Seq2seqRnnAttention {
     this.ensureBuilt();
     const [outputs, ...state] = memory;
     const masks = kwargs.srcValidLens === undefined ? {} : { validLens: kwargs.srcValidLens };
@@ -118,7 +96,7 @@ export class Seq2seqRnn extends CompositeLayer {
   }
 
   /** Logits, attention weights `[B, T, S]` and queries for `[src, tgtIn]` (the caller disposes them). */
-  attention(src: tf.Tensor, tgtIn: tf.Tensor, kwargs: TransformerCallArgs = {}): Seq2seqRnnAttention {
+  attention(src: tf.Tensor, tgtIn: tf.Tensor, kwargs: Seq2seqCallArgs = {}): Seq2seqRnnAttention {
     return this.decode(tgtIn, this.encode(src, kwargs).memory, kwargs);
   }
 

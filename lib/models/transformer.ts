@@ -8,20 +8,17 @@
  * the encoder layers, the decoder layers, and with `normFirst` the final encoder and decoder LayerNorms.
  */
 import * as tf from "@tensorflow/tfjs";
-import { CompositeLayer } from "../layers/compositeLayer.js";
 import { LayerNorm } from "../layers/layerNorm.js";
 import { linear } from "../layers/linear.js";
 import { LearnedPositionalEncoding, SinusoidalPositionalEncoding } from "../layers/positionalEncoding.js";
 import { TransformerDecoderLayer } from "../layers/transformerDecoderLayer.js";
 import { TransformerEncoderLayer } from "../layers/transformerEncoderLayer.js";
+import { type Seq2seqCallArgs, Seq2seqModel } from "./seq2seqModel.js";
 import { type TransformerConfig, transformerConfig } from "./transformerConfig.js";
 
 /** Call arguments: source padding, training mode. */
-export interface TransformerCallArgs {
-  /** Valid lengths of the sources `[B]` (padding at the end). Default: none. */
-  srcValidLens?: tf.Tensor;
-  training?: boolean;
-}
+/** Call arguments of the Transformer (those of every encoder–decoder model). */
+export type TransformerCallArgs = Seq2seqCallArgs;
 
 /** Logits `[B, T, V_tgt]` and every attention map, one tensor `[B, N, ·, ·]` per layer. */
 export interface TransformerAttention {
@@ -32,7 +29,7 @@ export interface TransformerAttention {
 }
 
 /** Encoder–decoder. Inputs `[src [B, S] int32, tgtIn [B, T] int32]` → logits `[B, T, V_tgt]`. */
-export class Transformer extends CompositeLayer {
+export class Transformer extends Seq2seqModel<tf.Tensor> {
   static className = "Transformer";
   readonly config: TransformerConfig;
   readonly positions: tf.layers.Layer[];
@@ -85,28 +82,6 @@ export class Transformer extends CompositeLayer {
       this.buildSublayer(layer, x);
     for (const layer of this.decoders) this.buildSublayer(layer, [x, x]);
     this.built = true;
-  }
-
-  /** Builds the weights now (as the first call would), so that `setWeights` works on a fresh model. */
-  ensureBuilt(): this {
-    if (!this.built)
-      tf.tidy(() => {
-        this.apply([tf.zeros([1, 1], "int32"), tf.zeros([1, 1], "int32")]);
-      });
-    return this;
-  }
-
-  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const tgt = (inputShape as tf.Shape[])[1]!;
-    return [tgt[0]!, tgt[1]!, this.config.tgtVocab];
-  }
-
-  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: TransformerCallArgs = {}): tf.Tensor {
-    return tf.tidy(() => {
-      const [src, tgtIn] = inputs as tf.Tensor[];
-      const { memory } = this.encode(src!, kwargs);
-      return this.decode(tgtIn!, memory, kwargs).logits;
-    });
   }
 
   /** Encoder: `src [B, S]` → memory `[B, S, E]` and the self-attention weights of each layer `[B, N, S, S]`. */
