@@ -4,6 +4,7 @@
  * channel-max maps). Follows: Woo et al. 2018 (CBAM) §3, eqs. 1–3 (channel first, then spatial, §4.1).
  */
 import * as tf from "@tensorflow/tfjs";
+import { addChannelMlp, type ChannelMlpWeights, channelMlp } from "./channelMlp.js";
 import {
   type BaseLayerArgs,
   bottleneck,
@@ -54,10 +55,7 @@ export class Cbam extends tf.layers.Layer {
   readonly kernelSize: number;
   readonly returnAttention: boolean;
   readonly seed: number | undefined;
-  private kernel1!: tf.LayerVariable;
-  private bias1!: tf.LayerVariable;
-  private kernel2!: tf.LayerVariable;
-  private bias2!: tf.LayerVariable;
+  private mlp!: ChannelMlpWeights;
   private spatialKernel!: tf.LayerVariable;
   private spatialBias!: tf.LayerVariable;
 
@@ -76,10 +74,12 @@ export class Cbam extends tf.layers.Layer {
     const c = imageChannels(onlyShape(inputShape, "Cbam"), "Cbam");
     const hidden = bottleneck(c, this.ratio, "Cbam");
     const k = this.kernelSize;
-    this.kernel1 = this.addWeight("kernel1", [c, hidden], "float32", glorot(this.seed, 0));
-    this.bias1 = this.addWeight("bias1", [hidden], "float32", tf.initializers.zeros());
-    this.kernel2 = this.addWeight("kernel2", [hidden, c], "float32", glorot(this.seed, 1));
-    this.bias2 = this.addWeight("bias2", [c], "float32", tf.initializers.zeros());
+    this.mlp = addChannelMlp(
+      (n, shape, init) => this.addWeight(n, shape, "float32", init),
+      c,
+      hidden,
+      this.seed,
+    );
     this.spatialKernel = this.addWeight("spatialKernel", [k, k, 2, 1], "float32", glorot(this.seed, 2));
     this.spatialBias = this.addWeight("spatialBias", [1], "float32", tf.initializers.zeros());
     this.built = true;
@@ -132,8 +132,7 @@ export class Cbam extends tf.layers.Layer {
 
   /** The shared MLP of eq. 2: W₀ (`kernel1`), ReLU, W₁ (`kernel2`) in the paper's names; `[B, C]` → `[B, C]`. */
   private sharedMlp(d: tf.Tensor): tf.Tensor {
-    const hidden = tf.relu(tf.add(tf.matMul(d as tf.Tensor2D, this.kernel1.read()), this.bias1.read())); // [B, C/r]
-    return tf.add(tf.matMul(hidden, this.kernel2.read()), this.bias2.read()); // [B, C]
+    return channelMlp(d, this.mlp);
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -4,10 +4,10 @@
  * Follows: Hu et al. 2018 (SENet) §3, eqs. 2–4: z = F_sq(u), s = σ(W₂ δ(W₁ z)), x̃_c = s_c · u_c.
  */
 import * as tf from "@tensorflow/tfjs";
+import { addChannelMlp, type ChannelMlpWeights, channelMlp } from "./channelMlp.js";
 import {
   type BaseLayerArgs,
   bottleneck,
-  glorot,
   imageChannels,
   type LayerShape,
   onlyShape,
@@ -48,10 +48,7 @@ export class SqueezeExcitation extends tf.layers.Layer {
   readonly ratio: number;
   readonly returnAttention: boolean;
   readonly seed: number | undefined;
-  private kernel1!: tf.LayerVariable;
-  private bias1!: tf.LayerVariable;
-  private kernel2!: tf.LayerVariable;
-  private bias2!: tf.LayerVariable;
+  private mlp!: ChannelMlpWeights;
 
   constructor(args: SqueezeExcitationArgs = {}) {
     super(args);
@@ -64,10 +61,12 @@ export class SqueezeExcitation extends tf.layers.Layer {
   override build(inputShape: LayerShape | LayerShape[]): void {
     const c = imageChannels(onlyShape(inputShape, "SqueezeExcitation"), "SqueezeExcitation");
     const hidden = bottleneck(c, this.ratio, "SqueezeExcitation");
-    this.kernel1 = this.addWeight("kernel1", [c, hidden], "float32", glorot(this.seed, 0));
-    this.bias1 = this.addWeight("bias1", [hidden], "float32", tf.initializers.zeros());
-    this.kernel2 = this.addWeight("kernel2", [hidden, c], "float32", glorot(this.seed, 1));
-    this.bias2 = this.addWeight("bias2", [c], "float32", tf.initializers.zeros());
+    this.mlp = addChannelMlp(
+      (n, shape, init) => this.addWeight(n, shape, "float32", init),
+      c,
+      hidden,
+      this.seed,
+    );
     this.built = true;
   }
 
@@ -98,8 +97,7 @@ export class SqueezeExcitation extends tf.layers.Layer {
     // 1) squeeze: global average pool (eq. 2)
     const z = tf.mean(x, [1, 2]); // [B, C]
     // 2) excite: bottleneck MLP, ReLU then sigmoid (eq. 3)
-    const hidden = tf.relu(tf.add(tf.matMul(z, this.kernel1.read()), this.bias1.read())); // [B, C/r]
-    const gates = tf.sigmoid(tf.add(tf.matMul(hidden, this.kernel2.read()), this.bias2.read())); // [B, C]
+    const gates = tf.sigmoid(channelMlp(z, this.mlp)); // [B, C]
     // 3) scale each channel by its gate (eq. 4)
     const output = tf.mul(x, tf.reshape(gates, [b, 1, 1, c])) as tf.Tensor4D; // [B, height, width, C]
     return { output, attention: gates as tf.Tensor2D };
