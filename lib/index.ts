@@ -7,3 +7,4 @@ export * from "./check/selfCheck.js";
 export * from "./random/prng.js";
 export * from "./plot/index.js";
 export * from "./display/index.js";
+export * from "./metrics/index.js";

@@ -8,3 +8,4 @@ export * from "./models/index.js";
 export * from "./layers/cnn/index.js";
 export * from "./layers/pooling/index.js";
 export * from "./models/cnn/index.js";
+export * from "./train/index.js";

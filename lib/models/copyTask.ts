@@ -7,6 +7,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { mulberry32, type Rng } from "../random/prng.js";
 
+export { exactMatch } from "../metrics/classification.js";
+
 /** Special tokens and sizes of the copy task. */
 export const COPY_TASK = { vocabSize: 11, length: 10, pad: 0, bos: 1, eos: 2, firstSymbol: 3 } as const;
 
@@ -45,18 +47,4 @@ export function copyTaskTensors(batch: CopyBatch): {
     tgtIn: tf.tensor2d(batch.tgtIn, undefined, "int32"),
     tgtOut: tf.tensor2d(batch.tgtOut, undefined, "int32"),
   };
-}
-
-/**
- * Fraction of sequences predicted exactly (same length, same tokens).
- * @example exactMatch([[3, 4], [5]], [[3, 4], [6]]); // 0.5
- */
-export function exactMatch(predicted: number[][], expected: number[][]): number {
-  if (predicted.length !== expected.length) {
-    throw new RangeError(`predicted has ${predicted.length} sequences but expected has ${expected.length}`);
-  }
-  const same = predicted.filter(
-    (p, i) => p.length === expected[i]!.length && p.every((t, j) => t === expected[i]![j]),
-  );
-  return same.length / Math.max(1, expected.length);
 }

@@ -16,7 +16,6 @@ export {
 export {
   type Seq2seqBatch,
   sequenceCrossEntropy,
-  setLearningRate,
   trainStep,
   warmupRate,
 } from "./seq2seqTraining.js";

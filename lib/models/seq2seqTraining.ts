@@ -5,6 +5,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 
+export { setLearningRate } from "../train/fit.js";
+
 /** A teacher-forcing batch: sources `[B, S]`, decoder inputs `[B, T]` (start + target), targets `[B, T]` (target + end). */
 export interface Seq2seqBatch {
   src: tf.Tensor;
@@ -58,9 +60,4 @@ export function trainStep(
 /** Learning rate with linear warm-up: `peak · min(1, step / warmup)` (step counts from 1). */
 export function warmupRate(step: number, peak: number, warmup: number): number {
   return warmup <= 0 ? peak : peak * Math.min(1, step / warmup);
-}
-
-/** Sets the learning rate of a tfjs Adam/SGD optimizer in place (they read the field on every step). */
-export function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
-  (optimizer as unknown as { learningRate: number }).learningRate = rate;
 }

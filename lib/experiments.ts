@@ -1,0 +1,41 @@
+/**
+ * attnlab/experiments — case studies (Node only): each case's data generator, model and experiment, the
+ * registry, running with records, and verifying and comparing records. Loads tfjs.
+ */
+export * from "./records/index.js";
+export { gitState, packageRoot, versions } from "./experiments/environment.js";
+export {
+  type DatasetInfo,
+  defineExperiment,
+  type Experiment,
+  type ExperimentConfig,
+  type ExperimentContext,
+  type ExperimentOutput,
+} from "./experiments/experiment.js";
+export { type AnyExperiment, EXPERIMENTS, findExperiment } from "./experiments/registry.js";
+export {
+  type ExperimentRun,
+  experimentConfig,
+  type RunExperimentOptions,
+  runExperiment,
+  summaryLine,
+} from "./experiments/run.js";
+export {
+  formatVerifyReport,
+  type VerifyOptions,
+  type VerifyReport,
+  type VerifyRow,
+  verifyRecord,
+} from "./experiments/verify.js";
+// case exports (one line per case)
+export * from "./cases/copyTask/index.js";
+// export:enfr
+// export:dates
+// export:similarity
+// export:sentiment
+// export:summarization
+// export:shapes
+// export:lesions
+// export:channel-attention
+// export:time-series
+// export:recommendation

@@ -1,0 +1,75 @@
+/**
+ * What a case study is to the kit: a named experiment with a full-mode config, quick-mode overrides (CI), the
+ * targets it must reach, the notebook that presents it, and a `run` that trains and evaluates from the config
+ * alone — so a record can be re-run from its config (`attnlab records verify`).
+ */
+import type { ProgressMode } from "../train/progress.js";
+import type { RecordedEpoch, Target } from "../records/record.js";
+
+/** Every config carries its seed (data, weights and shuffling all derive from it). */
+export interface ExperimentConfig {
+  seed: number;
+  [key: string]: unknown;
+}
+
+/** The data an experiment trained on: a name, the sha256 of the generated data, and split sizes. */
+export interface DatasetInfo {
+  name: string;
+  hash: string;
+  sizes: Record<string, number>;
+}
+
+/** What `run` is given besides the config. */
+export interface ExperimentContext {
+  /** Progress display for `fit` (a notebook display, a terminal bar, or none when re-running a record). */
+  progress: ProgressMode;
+  quick: boolean;
+}
+
+/** What `run` returns: data identity, per-epoch history, final metrics, and anything else for the notebook. */
+export interface ExperimentOutput<A> {
+  dataset: DatasetInfo;
+  /** The main training run's epochs (an experiment that trains several models records its main one). */
+  history: RecordedEpoch[];
+  /** Final metrics; names with dots group sub-runs, e.g. `gru.exact`. */
+  metrics: Record<string, number>;
+  /** Trained models, attention maps, examples… for the notebook; not recorded. The caller disposes models. */
+  artifacts: A;
+}
+
+/** A case study. */
+export interface Experiment<C extends ExperimentConfig = ExperimentConfig, A = unknown> {
+  /** Record folder name: lower-case letters, digits and dashes. */
+  name: string;
+  title: string;
+  /** The notebook that presents it, relative to the project root. */
+  notebook: string;
+  /** Full-mode config (reaches the targets). */
+  defaults: C;
+  /** Overrides for quick mode (CI): small data and few epochs; targets are reported, not required. */
+  quick: Partial<C>;
+  targets: Target[];
+  run(config: C, context: ExperimentContext): Promise<ExperimentOutput<A>>;
+}
+
+/** Checks an experiment's definition once, at registration: a clear error instead of a broken record later. */
+export function defineExperiment<C extends ExperimentConfig, A>(
+  experiment: Experiment<C, A>,
+): Experiment<C, A> {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(experiment.name)) {
+    throw new RangeError(
+      `defineExperiment: name "${experiment.name}" must be lower-case letters, digits and dashes`,
+    );
+  }
+  if (!Number.isInteger(experiment.defaults.seed)) {
+    throw new RangeError(`defineExperiment(${experiment.name}): defaults.seed must be an integer`);
+  }
+  for (const key of Object.keys(experiment.quick)) {
+    if (!(key in experiment.defaults)) {
+      throw new RangeError(`defineExperiment(${experiment.name}): quick.${key} is not a key of defaults`);
+    }
+  }
+  if (experiment.targets.length === 0)
+    throw new RangeError(`defineExperiment(${experiment.name}): no targets`);
+  return experiment;
+}

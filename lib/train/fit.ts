@@ -1,0 +1,147 @@
+/**
+ * `fit`: the training loop every case study uses. Seeded shuffling, one optimizer step per mini-batch (all
+ * tensors disposed), evaluation metrics per epoch, early stopping on a monitored metric, a stop once a target
+ * holds, and progress (terminal bar or an in-place notebook display with a live chart). Follows: Keras
+ * `Model.fit` (callbacks, `EarlyStopping(monitor, patience, min_delta)`); tfjs `Optimizer.minimize`.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { epochBatches } from "./batches.js";
+import { type EpochLog, type ProgressMode, progressReporter } from "./progress.js";
+
+/** Stop when `metric` has not improved by more than `minDelta` for `patience` epochs. */
+export interface EarlyStopping {
+  metric: string;
+  mode: "max" | "min";
+  patience: number;
+  minDelta?: number;
+}
+
+/** Options of {@link fit}; `B` is whatever `batch` builds (tensors, disposed by fit after the step). */
+export interface FitOptions<B extends tf.TensorContainer> {
+  /** Number of training examples; batches are lists of indices into them. */
+  size: number;
+  epochs: number;
+  batchSize: number;
+  /** Builds the tensors of one batch from example indices. */
+  batch: (indices: number[]) => B;
+  /** The scalar loss of one batch, computed inside `optimizer.minimize` (so it is differentiated). */
+  loss: (batch: B) => tf.Scalar;
+  optimizer: tf.Optimizer;
+  /** Trained variables; default every trainable variable. */
+  variables?: tf.Variable[];
+  /** Shuffling seed. Default 0. */
+  seed?: number;
+  /** Default true. */
+  shuffle?: boolean;
+  /** Learning rate before each step (step counts from 1 over the whole run). */
+  learningRate?: (step: number, epoch: number) => number;
+  /** Metrics after each epoch (held-out data), e.g. `{ accuracy: 0.97 }`. */
+  evaluate?: (epoch: number) => Record<string, number> | Promise<Record<string, number>>;
+  earlyStopping?: EarlyStopping;
+  /** Stop once this holds for an epoch's metrics (a target reached). */
+  stopWhen?: (metrics: Record<string, number>) => boolean;
+  /** Default "auto": a live display in a notebook, a bar on a terminal. */
+  progress?: ProgressMode;
+  /** Title shown by the progress display. Default "fit". */
+  title?: string;
+  /** Called after each epoch, after evaluation. */
+  onEpoch?: (log: EpochLog) => void | Promise<void>;
+}
+
+/** Why training ended. */
+export type StopReason = "epochs" | "early stopping" | "target reached";
+
+/** Per-epoch history, why it stopped, the best epoch of the monitored metric, steps and wall time. */
+export interface FitResult {
+  history: EpochLog[];
+  reason: StopReason;
+  bestEpoch: number | undefined;
+  steps: number;
+  seconds: number;
+}
+
+/**
+ * Trains for up to `epochs` epochs and returns the history. The loss of every step is read back, so a NaN
+ * stops training with an error naming the epoch and step instead of training on garbage.
+ * @example
+ * // (tfjs) const w = tf.variable(tf.scalar(0));
+ * // const r = await fit({ size: 8, epochs: 3, batchSize: 4, batch: (ix) => tf.tensor1d(ix),
+ * //   loss: (x) => tf.mean(tf.square(tf.sub(x, w))), optimizer: tf.train.sgd(0.1), progress: "none" });
+ */
+export async function fit<B extends tf.TensorContainer>(options: FitOptions<B>): Promise<FitResult> {
+  checkOptions(options);
+  const { size, epochs, batchSize, optimizer } = options;
+  const plan = epochBatches(size, batchSize, epochs, { seed: options.seed ?? 0, shuffle: options.shuffle });
+  const progress = progressReporter(options.progress);
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  const history: EpochLog[] = [];
+  let reason: StopReason = "epochs";
+  let best: { epoch: number; value: number } | undefined;
+  let step = 0;
+  await progress.start({ title: options.title ?? "fit", epochs, stepsPerEpoch: plan[0]!.length });
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    let lossSum = 0;
+    let seen = 0;
+    for (const [i, indices] of plan[epoch - 1]!.entries()) {
+      step++;
+      if (options.learningRate) setLearningRate(optimizer, options.learningRate(step, epoch));
+      const batch = options.batch(indices);
+      const cost = optimizer.minimize(() => options.loss(batch), true, options.variables);
+      tf.dispose(batch);
+      const value = cost!.dataSync()[0]!;
+      cost!.dispose();
+      if (!Number.isFinite(value)) {
+        throw new Error(`fit: the loss is ${value} at epoch ${epoch}, step ${i + 1} (step ${step} overall)`);
+      }
+      lossSum += value * indices.length;
+      seen += indices.length;
+      await progress.step({ epoch, step: i + 1, loss: lossSum / seen, seconds: seconds() });
+    }
+    const metrics = options.evaluate ? await options.evaluate(epoch) : {};
+    const log: EpochLog = { epoch, loss: lossSum / seen, metrics, seconds: seconds() };
+    history.push(log);
+    await progress.epoch(log, history);
+    await options.onEpoch?.(log);
+    const es = options.earlyStopping;
+    if (es) {
+      const value = metrics[es.metric];
+      if (value === undefined) {
+        throw new RangeError(
+          `fit: earlyStopping.metric "${es.metric}" is not among the evaluated metrics [${Object.keys(metrics).join(", ")}]`,
+        );
+      }
+      const better =
+        es.mode === "max"
+          ? value > (best?.value ?? -Infinity) + (es.minDelta ?? 0)
+          : value < (best?.value ?? Infinity) - (es.minDelta ?? 0);
+      if (better) best = { epoch, value };
+      else if (epoch - best!.epoch >= es.patience) reason = "early stopping";
+    }
+    if (options.stopWhen?.(metrics)) reason = "target reached";
+    // Let queued kernel messages (progress updates) go out between epochs.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (reason !== "epochs") break;
+  }
+  const total = seconds();
+  await progress.end({ reason, seconds: total });
+  return { history, reason, bestEpoch: best?.epoch, steps: step, seconds: total };
+}
+
+/** Sets the learning rate of a tfjs optimizer in place (Adam, SGD, RMSProp read the field each step). */
+export function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
+  if (!(rate > 0) || !Number.isFinite(rate))
+    throw new RangeError(`setLearningRate: rate is ${rate}; it must be a positive finite number`);
+  (optimizer as unknown as { learningRate: number }).learningRate = rate;
+}
+
+function checkOptions<B extends tf.TensorContainer>(o: FitOptions<B>): void {
+  for (const key of ["size", "epochs", "batchSize"] as const) {
+    if (!Number.isInteger(o[key]) || o[key] < 1) {
+      throw new RangeError(`fit: options.${key} must be a positive integer, got ${o[key]}`);
+    }
+  }
+  if (o.earlyStopping && !(o.earlyStopping.patience >= 1)) {
+    throw new RangeError(`fit: earlyStopping.patience must be ≥ 1, got ${o.earlyStopping.patience}`);
+  }
+}

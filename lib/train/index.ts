@@ -1,0 +1,19 @@
+// Training: the fit loop, seeded batches and progress reporting.
+export { epochBatches, take } from "./batches.js";
+export {
+  type EarlyStopping,
+  type FitOptions,
+  type FitResult,
+  fit,
+  setLearningRate,
+  type StopReason,
+} from "./fit.js";
+export {
+  type EpochLog,
+  NotebookProgress,
+  type ProgressMode,
+  type ProgressReporter,
+  progressLine,
+  progressReporter,
+  TerminalProgress,
+} from "./progress.js";
