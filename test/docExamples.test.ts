@@ -2,15 +2,28 @@
  * Runs the `@example` blocks of the documented library folders, so the docs cannot drift from the code
  * (as mathjs runs its doc examples). In an example, `expr; // expected` asserts that expr ≈ expected
  * (numbers to 1e-4 absolute + 1e-3 relative, as docs round); a trailing "(…)" after expected is prose.
- * Examples may `await`, and see every export of attnlab plus tanh, exp, sqrt and log.
+ * Examples may `await`, and see every export of attnlab, of lib/train and lib/records, `tf`, and tanh, exp,
+ * sqrt and log.
  */
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { mock, test } from "node:test";
+import * as tf from "@tensorflow/tfjs";
 import * as attnlab from "../lib/index.js";
+import * as records from "../lib/records/index.js";
+import * as train from "../lib/train/index.js";
 
-const DOCUMENTED = ["lib/math", "lib/random", "lib/check", "lib/plot", "lib/display"];
+const DOCUMENTED = [
+  "lib/math",
+  "lib/random",
+  "lib/check",
+  "lib/plot",
+  "lib/display",
+  "lib/metrics",
+  "lib/train",
+  "lib/records",
+];
 
 interface Example {
   file: string;
@@ -54,7 +67,7 @@ function close(actual: unknown, expected: unknown, where: string): void {
   }
 }
 
-const scope = { ...attnlab, tanh: Math.tanh, exp: Math.exp, sqrt: Math.sqrt, log: Math.log };
+const scope = { ...attnlab, ...train, ...records, tf, tanh: Math.tanh, exp: Math.exp, sqrt: Math.sqrt, log: Math.log };
 const files = DOCUMENTED.flatMap((dir) => readdirSync(dir).map((f) => join(dir, f))).filter((f) =>
   f.endsWith(".ts"),
 );

@@ -34,7 +34,7 @@ export function exactMatch<T>(
 /**
  * Unweighted mean over classes of F1 = 2·precision·recall / (precision + recall); a class never predicted
  * and never expected is skipped, one with no true positive scores 0.
- * @example macroF1([0, 0, 1, 1], [0, 1, 1, 1]); // (2/3 + 4/5) / 2 = 0.7333…
+ * @example macroF1([0, 0, 1, 1], [0, 1, 1, 1]); // 0.73333 (the mean of 2/3 and 4/5)
  */
 export function macroF1(predicted: readonly number[], expected: readonly number[]): number {
   checkPair("macroF1", "predicted", predicted.length, "expected", expected.length);

@@ -3,7 +3,7 @@ import { checkFinite, checkPair } from "./check.js";
 
 /**
  * R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)²: 1 is perfect, 0 is no better than predicting the mean, negative is worse.
- * @example r2([1, 2, 3], [1, 2, 4]); // 1 - 1 / (14/3) = 0.7857…
+ * @example r2([1, 2, 3], [1, 2, 4]); // 0.78571 (1 − 1 / (14/3))
  */
 export function r2(predicted: readonly number[], actual: readonly number[]): number {
   checkPair("r2", "predicted", predicted.length, "actual", actual.length);
@@ -18,7 +18,7 @@ export function r2(predicted: readonly number[], actual: readonly number[]): num
 
 /**
  * Mean absolute error Σ|y − ŷ| / n.
- * @example mae([1, 2, 3], [1, 2, 5]); // 0.6666…
+ * @example mae([1, 2, 3], [1, 2, 5]); // 0.66667
  */
 export function mae(predicted: readonly number[], actual: readonly number[]): number {
   checkPair("mae", "predicted", predicted.length, "actual", actual.length);

@@ -64,9 +64,11 @@ export interface FitResult {
  * Trains for up to `epochs` epochs and returns the history. The loss of every step is read back, so a NaN
  * stops training with an error naming the epoch and step instead of training on garbage.
  * @example
- * // (tfjs) const w = tf.variable(tf.scalar(0));
- * // const r = await fit({ size: 8, epochs: 3, batchSize: 4, batch: (ix) => tf.tensor1d(ix),
- * //   loss: (x) => tf.mean(tf.square(tf.sub(x, w))), optimizer: tf.train.sgd(0.1), progress: "none" });
+ * const w = tf.variable(tf.scalar(0));
+ * const batch = (ix) => tf.fill([ix.length], 3);
+ * const loss = (x) => tf.mean(tf.square(tf.sub(x, w)));
+ * const r = await fit({ size: 8, epochs: 10, batchSize: 4, batch, loss, optimizer: tf.train.sgd(0.2), progress: "none" });
+ * [r.history.length, r.steps, Math.round(w.dataSync()[0] * 100) / 100]; // [10, 20, 3]
  */
 export async function fit<B extends tf.TensorContainer>(options: FitOptions<B>): Promise<FitResult> {
   checkOptions(options);
@@ -87,13 +89,20 @@ export async function fit<B extends tf.TensorContainer>(options: FitOptions<B>):
       step++;
       if (options.learningRate) setLearningRate(optimizer, options.learningRate(step, epoch));
       const batch = options.batch(indices);
-      const cost = optimizer.minimize(() => options.loss(batch), true, options.variables);
+      // computeGradients + applyGradients is `minimize`, with the loss checked before the update, so a NaN
+      // never reaches the weights.
+      const { value: cost, grads } = optimizer.computeGradients(() => options.loss(batch), options.variables);
       tf.dispose(batch);
-      const value = cost!.dataSync()[0]!;
-      cost!.dispose();
+      const value = cost.dataSync()[0]!;
+      cost.dispose();
       if (!Number.isFinite(value)) {
-        throw new Error(`fit: the loss is ${value} at epoch ${epoch}, step ${i + 1} (step ${step} overall)`);
+        tf.dispose(grads);
+        throw new Error(
+          `fit: the loss is ${value} at epoch ${epoch}, step ${i + 1} (step ${step} overall); the weights were not updated`,
+        );
       }
+      optimizer.applyGradients(grads);
+      tf.dispose(grads);
       lossSum += value * indices.length;
       seen += indices.length;
       await progress.step({ epoch, step: i + 1, loss: lossSum / seen, seconds: seconds() });
@@ -128,11 +137,14 @@ export async function fit<B extends tf.TensorContainer>(options: FitOptions<B>):
   return { history, reason, bestEpoch: best?.epoch, steps: step, seconds: total };
 }
 
-/** Sets the learning rate of a tfjs optimizer in place (Adam, SGD, RMSProp read the field each step). */
+/** Sets the learning rate of a tfjs optimizer in place, for the next step. */
 export function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
   if (!(rate > 0) || !Number.isFinite(rate))
     throw new RangeError(`setLearningRate: rate is ${rate}; it must be a positive finite number`);
-  (optimizer as unknown as { learningRate: number }).learningRate = rate;
+  // SGD and momentum cache the rate in a kept scalar and expose a setter; Adam, RMSProp and the rest read the field.
+  const o = optimizer as unknown as { learningRate: number; setLearningRate?: (rate: number) => void };
+  if (typeof o.setLearningRate === "function") o.setLearningRate(rate);
+  else o.learningRate = rate;
 }
 
 function checkOptions<B extends tf.TensorContainer>(o: FitOptions<B>): void {

@@ -38,8 +38,8 @@ const silent: ProgressReporter = { start() {}, step() {}, epoch() {}, end() {} }
 
 /**
  * `epoch 3/10 [######--------] 45% loss 0.1234` — the text of a progress line.
- * @example progressLine({ title: "fit", epoch: 2, epochs: 4, fraction: 0.5, loss: 0.25, seconds: 3 });
- * // "fit · epoch 2/4 [##########----------] 50% · loss 0.2500 · 3.0 s"
+ * @example
+ * progressLine({ title: "fit", epoch: 2, epochs: 4, fraction: 0.5, loss: 0.25, seconds: 3 }); // "fit · epoch 2/4 [##########----------] 50% · loss 0.2500 · 3.0 s"
  */
 export function progressLine(p: {
   title: string;

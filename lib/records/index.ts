@@ -1,0 +1,16 @@
+// Experiment records: the format, files, and comparison (Node only).
+export { diffRecords, diffValues, formatDifferences, type RecordDifference } from "./diff.js";
+export {
+  canonicalJson,
+  type ExperimentRecord,
+  hashValue,
+  meets,
+  parseRecord,
+  RECORD_FORMAT,
+  RECORD_VERSION,
+  type RecordedEpoch,
+  sealRecord,
+  type Target,
+  type TargetResult,
+} from "./record.js";
+export { listRecords, readRecord, recordFileName, recordsDir, writeRecord } from "./store.js";
