@@ -7,7 +7,7 @@ import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { mulberry32 } from "../../lib/random/prng.js";
 import { epochBatches, take } from "../../lib/train/batches.js";
-import { fit } from "../../lib/train/fit.js";
+import { type FitOptions, fit } from "../../lib/train/fit.js";
 import { type EpochLog, progressLine, type ProgressReporter } from "../../lib/train/progress.js";
 
 before(async () => {
@@ -18,9 +18,11 @@ const rng = mulberry32(1);
 const xs = Array.from({ length: 64 }, () => [rng.normal(), rng.normal()]);
 const ys = xs.map(([a, b]) => 2 * a! - 3 * b! + 0.5);
 
-function regression(seed: number, epochs = 30, extra: Partial<Parameters<typeof fit>[0]> = {}) {
+type Batch = { x: tf.Tensor2D; y: tf.Tensor2D };
+
+function regression(seed: number, epochs = 30, extra: Partial<FitOptions<Batch>> = {}) {
   const [w, b] = tf.tidy(() => [tf.variable(tf.zeros([2, 1])), tf.variable(tf.zeros([1]))]);
-  const run = fit({
+  const run = fit<Batch>({
     size: xs.length,
     epochs,
     batchSize: 16,
