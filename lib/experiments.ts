@@ -37,5 +37,5 @@ export * from "./cases/copyTask/index.js";
 // export:shapes
 // export:lesions
 // export:channel-attention
-// export:time-series
+export * from "./cases/timeSeries/index.js";
 // export:recommendation

@@ -13,7 +13,7 @@ import { copyTaskExperiment } from "../cases/copyTask/experiment.js";
 // import:shapes
 // import:lesions
 // import:channel-attention
-// import:time-series
+import { timeSeriesExperiment } from "../cases/timeSeries/experiment.js";
 // import:recommendation
 
 /** An experiment of any config (the registry's element type). */
@@ -30,7 +30,7 @@ export const EXPERIMENTS: readonly AnyExperiment[] = [
   // entry:shapes
   // entry:lesions
   // entry:channel-attention
-  // entry:time-series
+  timeSeriesExperiment as AnyExperiment,
   // entry:recommendation
 ];
 
