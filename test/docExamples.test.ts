@@ -67,7 +67,16 @@ function close(actual: unknown, expected: unknown, where: string): void {
   }
 }
 
-const scope = { ...attnlab, ...train, ...records, tf, tanh: Math.tanh, exp: Math.exp, sqrt: Math.sqrt, log: Math.log };
+const scope = {
+  ...attnlab,
+  ...train,
+  ...records,
+  tf,
+  tanh: Math.tanh,
+  exp: Math.exp,
+  sqrt: Math.sqrt,
+  log: Math.log,
+};
 const files = DOCUMENTED.flatMap((dir) => readdirSync(dir).map((f) => join(dir, f))).filter((f) =>
   f.endsWith(".ts"),
 );

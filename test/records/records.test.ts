@@ -41,7 +41,10 @@ const tiny = defineExperiment<TinyConfig, { w: tf.Variable }>({
     const xs = Array.from({ length: config.size }, () => [rng.normal(), rng.normal()]);
     const ys = xs.map(([a, b]) => [a! - 2 * b! + 0.1 * rng.normal()]);
     const w = tf.tidy(() => tf.variable(tf.randomNormal([2, 1], 0, 0.1, "float32", config.seed)));
-    const mse = () => tf.tidy(() => tf.losses.meanSquaredError(tf.tensor2d(ys), tf.matMul(tf.tensor2d(xs), w)).dataSync()[0]!);
+    const mse = () =>
+      tf.tidy(
+        () => tf.losses.meanSquaredError(tf.tensor2d(ys), tf.matMul(tf.tensor2d(xs), w)).dataSync()[0]!,
+      );
     const optimizer = tf.train.adam(config.learningRate);
     const r = await fit({
       size: config.size,
@@ -81,7 +84,11 @@ test("runExperiment writes one sealed record under <dir>/<experiment>/<timestamp
   assert.deepEqual(rec.config, { seed: 1, size: 48, epochs: 4, learningRate: 0.05 });
   assert.ok(rec.versions.attnlab && rec.versions["@tensorflow/tfjs"] === tf.version.tfjs);
   assert.equal(rec.targets[0]!.pass, rec.metrics.mse! <= 10);
-  assert.deepEqual(readdirSync(join(d, "tiny-regression")).filter((f) => f.endsWith(".tmp")), [], "no temp file left");
+  assert.deepEqual(
+    readdirSync(join(d, "tiny-regression")).filter((f) => f.endsWith(".tmp")),
+    [],
+    "no temp file left",
+  );
 });
 
 test("a second record of the same run gets a new name: nothing is overwritten", () => {
@@ -123,11 +130,17 @@ test("reading rejects bad JSON, a foreign file, another format version, a missin
   bad("{ not json", /r\.json: not a valid record: the JSON does not parse/);
   bad("[1]", /expected a JSON object/);
   bad(JSON.stringify({ hello: 1 }), /not an attnlab experiment record \(format is undefined/);
-  bad(good.replace('"version": 1', '"version": 2'), /record format version 2; this attnlab .* reads version 1 only/);
+  bad(
+    good.replace('"version": 1', '"version": 2'),
+    /record format version 2; this attnlab .* reads version 1 only/,
+  );
   const { seed: _s, ...noSeed } = JSON.parse(good);
   bad(JSON.stringify(noSeed), /corrupt record: field "seed" should be a number, found undefined/);
   bad(good.replace('"mse": 1', '"mse": 0.5'), /corrupt record: checksum .* does not match its content/);
-  assert.throws(() => readRecord(join(d, "missing.json")), /missing\.json: cannot read the record \(ENOENT\)/);
+  assert.throws(
+    () => readRecord(join(d, "missing.json")),
+    /missing\.json: cannot read the record \(ENOENT\)/,
+  );
   assert.equal(canonicalJson({ b: 1, a: { d: 1, c: 2 } }), '{"a":{"c":2,"d":1},"b":1}');
 });
 
@@ -143,31 +156,58 @@ test("verifyRecord re-runs the experiment and reproduces every number bit for bi
   assert.ok(tf.memory().numTensors <= before + 1, "verify leaves only the re-run's weight variable");
   // An edited result is caught by the checksum, a re-sealed one by the re-run.
   const rec = readRecord(run.recordPath!);
-  const forged = sealRecord({ ...rec, metrics: { mse: rec.metrics.mse! + 1e-9 }, checksum: undefined } as never);
+  const forged = sealRecord({
+    ...rec,
+    metrics: { mse: rec.metrics.mse! + 1e-9 },
+    checksum: undefined,
+  } as never);
   const forgedPath = join(d, "forged.json");
   writeFileSync(forgedPath, JSON.stringify(forged));
   const forgedReport = await verifyRecord(forgedPath, [tiny as never]);
   assert.equal(forgedReport.match, false);
-  assert.deepEqual(forgedReport.rows.filter((r) => !r.match).map((r) => r.path), ["metrics.mse"]);
+  assert.deepEqual(
+    forgedReport.rows.filter((r) => !r.match).map((r) => r.path),
+    ["metrics.mse"],
+  );
   // Another attnlab version or an unknown experiment: clear errors.
   const other = join(d, "other.json");
-  writeFileSync(other, JSON.stringify(sealRecord({ ...rec, versions: { ...rec.versions, attnlab: "0.0.1" }, checksum: undefined } as never)));
-  await assert.rejects(verifyRecord(other, [tiny as never]), /recorded with attnlab 0\.0\.1, but attnlab .* is installed/);
+  writeFileSync(
+    other,
+    JSON.stringify(
+      sealRecord({ ...rec, versions: { ...rec.versions, attnlab: "0.0.1" }, checksum: undefined } as never),
+    ),
+  );
+  await assert.rejects(
+    verifyRecord(other, [tiny as never]),
+    /recorded with attnlab 0\.0\.1, but attnlab .* is installed/,
+  );
   await assert.rejects(verifyRecord(run.recordPath!, []), /unknown experiment "tiny-regression"/);
 });
 
 test("diffRecords shows config and metric changes, never timings", async () => {
   const d = dir();
   const a = await runExperiment(tiny, { quick: true, record: d, progress: "none", log: false });
-  const b = await runExperiment(tiny, { quick: true, config: { learningRate: 0.1 }, record: d, progress: "none", log: false });
+  const b = await runExperiment(tiny, {
+    quick: true,
+    config: { learningRate: 0.1 },
+    record: d,
+    progress: "none",
+    log: false,
+  });
   tf.dispose([a.artifacts.w, b.artifacts.w]);
   assert.deepEqual(diffRecords(a.record, a.record), []);
   const paths = diffRecords(a.record, b.record).map((x) => x.path);
   assert.ok(paths.includes("config.learningRate") && paths.includes("metrics.mse"), paths.join(", "));
   assert.ok(!paths.some((p) => /seconds|createdAt|wallSeconds|checksum/i.test(p)), paths.join(", "));
   assert.match(formatDifferences(diffRecords(a.record, b.record)), /config\.learningRate\s+0\.05\s+0\.1/);
-  assert.throws(() => experimentConfig(tiny, false, { lr: 1 } as never), /config\.lr is not a setting of this experiment \(settings: seed, size, epochs, learningRate\)/);
-  assert.throws(() => defineExperiment({ ...tiny, name: "Bad Name" }), /must be lower-case letters, digits and dashes/);
+  assert.throws(
+    () => experimentConfig(tiny, false, { lr: 1 } as never),
+    /config\.lr is not a setting of this experiment \(settings: seed, size, epochs, learningRate\)/,
+  );
+  assert.throws(
+    () => defineExperiment({ ...tiny, name: "Bad Name" }),
+    /must be lower-case letters, digits and dashes/,
+  );
 });
 
 test("the CLI: `records diff` prints the differences, a corrupt record exits 2 with the reason", () => {
