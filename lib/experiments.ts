@@ -29,13 +29,14 @@ export {
 } from "./experiments/verify.js";
 // case exports (one line per case)
 export * from "./cases/copyTask/index.js";
-// export:enfr
-// export:dates
-// export:similarity
-// export:sentiment
-// export:summarization
-// export:shapes
-// export:lesions
-// export:channel-attention
+export * from "./cases/enfr/index.js";
+export * from "./cases/dates/index.js";
+export * from "./cases/similarity/index.js";
+export * from "./cases/sentiment/index.js";
+export * from "./cases/summarization/index.js";
+export * from "./cases/shapes/index.js";
+export * from "./cases/lesions/index.js";
+export * from "./cases/channelAttention/index.js";
 export * from "./cases/timeSeries/index.js";
-// export:recommendation
+export * from "./cases/stocks/index.js";
+export * from "./cases/recommendation/index.js";

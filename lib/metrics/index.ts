@@ -4,3 +4,4 @@ export { accuracy, exactMatch, macroF1 } from "./classification.js";
 export { meanDistance, type Point, pointingGame } from "./localization.js";
 export { mae, r2 } from "./regression.js";
 export { rocAuc } from "./rocAuc.js";
+export { rouge1F } from "./rouge.js";

@@ -1,12 +1,6 @@
 /** Tier 2 models: the Transformer encoder–decoder, its decoding, training and saving, and the copy task. */
 export { COPY_TASK, type CopyBatch, copyTaskBatch, copyTaskTensors, exactMatch } from "./copyTask.js";
 export {
-  type CopyTaskEval,
-  type CopyTaskOptions,
-  type CopyTaskResult,
-  trainCopyTask,
-} from "./copyTaskTraining.js";
-export {
   type BeamSearchOptions,
   beamSearch,
   type DecodeOptions,

@@ -1,15 +1,20 @@
 /**
- * The copy task: seeded data with the documented layout, exact-match accuracy, the doc examples, and a short
- * training run whose loss falls by more than half (the full ≥ 99% run is `scripts/copy-task.ts`).
+ * The copy task: seeded data with the documented layout and the dataset hash of datasets/copy-task/README.md,
+ * exact-match accuracy, the doc examples, and a short run of `copyTaskExperiment` whose loss falls, which leaks
+ * no tensors and repeats exactly (the full ≥ 99% run is `npx attnlab experiments copy-task`).
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { attentionMask } from "../../lib/layers/attentionMask.js";
+import { copyTaskData } from "../../lib/cases/copyTask/data.js";
+import { copyTaskExperiment } from "../../lib/cases/copyTask/experiment.js";
+import { runExperiment } from "../../lib/experiments/run.js";
 import { linear } from "../../lib/layers/linear.js";
 import { COPY_TASK, copyTaskBatch, exactMatch } from "../../lib/models/copyTask.js";
-import { trainCopyTask } from "../../lib/models/copyTaskTraining.js";
 import { transformerConfig } from "../../lib/models/transformerConfig.js";
+import { hashValue } from "../../lib/records/record.js";
 import { useBackend } from "../layers/attentionHelpers.js";
 
 test("copy-task data: seeded, symbols 3 … 10, start/end tokens in place", () => {
@@ -41,20 +46,49 @@ test("doc examples of the tier-2 helpers", async () => {
   });
 });
 
-test("a short copy-task run on wasm halves the loss and leaks nothing", async () => {
-  await useBackend("wasm");
-  const before = tf.memory().numTensors;
-  const { model, losses, history } = trainCopyTask({
-    seed: 1,
-    maxSteps: 120,
-    batchSize: 32,
-    evalEvery: 120,
-    evalSize: 16,
+test("copy-task dataset: disjoint seeded splits, default-config hash as in the README", () => {
+  const small = copyTaskData({ seed: 3, trainSize: 20, testSize: 5 });
+  assert.deepEqual(copyTaskData({ seed: 3, trainSize: 20, testSize: 5 }), small);
+  assert.equal(small.train.src.length, 20);
+  assert.equal(small.test.src.length, 5);
+  assert.notDeepEqual(small.train.src.slice(0, 5), small.test.src, "training and held-out streams differ");
+  const full = copyTaskData(copyTaskExperiment.defaults);
+  const hash = hashValue({ train: full.train.src, test: full.test.src });
+  const readme = readFileSync("datasets/copy-task/README.md", "utf8");
+  assert.match(readme, new RegExp(`sha256 \\(default config\\): ${hash}`));
+});
+
+const tiny = { trainSize: 640, testSize: 16, epochs: 2, batchSize: 32 };
+
+async function tinyRun() {
+  return runExperiment(copyTaskExperiment, {
+    quick: true,
+    config: tiny,
+    record: false,
+    progress: "none",
+    log: false,
   });
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const [start, end] = [mean(losses.slice(0, 10)), mean(losses.slice(-10))];
-  assert.ok(end < start / 2, `loss ${start.toFixed(3)} → ${end.toFixed(3)}`);
-  assert.equal(history.length, 1);
-  assert.equal(tf.memory().numTensors - before, model.weights.length, "only the model's weights remain");
-  model.dispose();
+}
+
+test("a short copyTaskExperiment run on wasm: the loss falls, nothing leaks, a rerun is identical", async () => {
+  await useBackend("wasm");
+  const first = await tinyRun();
+  first.artifacts.model.dispose();
+  const before = tf.memory().numTensors;
+  const run = await tinyRun();
+  assert.equal(run.history.length, 2);
+  const [start, end] = [run.history[0]!.loss, run.history[1]!.loss];
+  assert.ok(end < start, `loss ${start.toFixed(3)} → ${end.toFixed(3)}`);
+  for (const [k, v] of Object.entries(run.metrics)) assert.ok(Number.isFinite(v), `${k} = ${v}`);
+  assert.equal(
+    tf.memory().numTensors - before,
+    run.artifacts.model.weights.length,
+    "only the model's weights remain",
+  );
+  run.artifacts.model.dispose();
+  assert.deepEqual(run.metrics, first.metrics, "same config, same metrics");
+  assert.deepEqual(
+    run.history.map((h) => h.loss),
+    first.history.map((h) => h.loss),
+  );
 });

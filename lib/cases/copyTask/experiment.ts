@@ -50,7 +50,7 @@ export const copyTaskExperiment = defineExperiment<CopyTaskConfig, CopyTaskArtif
     dModel: 32,
     numHeads: 2,
   },
-  quick: { trainSize: 1280, testSize: 64, epochs: 2 },
+  quick: { trainSize: 1024, testSize: 64, epochs: 2 },
   targets: [{ metric: "exact", op: ">=", value: 0.99 }],
   async run(config, context) {
     const data = copyTaskData(config);

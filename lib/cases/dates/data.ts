@@ -1,0 +1,205 @@
+/**
+ * The date-normalization dataset (`datasets/dates/README.md`): human-written dates in 8 formats → ISO 8601
+ * (`2021-03-05`), over the days 1950-01-01 … 2049-12-31. Numeric formats with separators are day-first
+ * (European: `05/03/2021` and `5.3.2021` are 5 March); two-digit years pivot at 50 (`50`–`99` → 19xx,
+ * `00`–`49` → 20xx), so every input names exactly one day. Training and held-out sets use disjoint days.
+ * Follows: the "date normalization" exercise of Andrew Ng's sequence-models course (attention over characters).
+ */
+import { mulberry32, type Rng } from "../../random/prng.js";
+
+/** The 8 input formats, in order; each example's `format` is one of these names. */
+export const DATE_FORMATS = [
+  "long_mdy", // March 5, 2021
+  "long_dmy", // 5 March 2021
+  "numeric_dmy", // 05/03/2021 (day first)
+  "iso", // 2021-03-05
+  "short_dmy", // 5 Mar 21
+  "short_mdy", // Mar 5 2021
+  "weekday", // Friday, March 5, 2021
+  "dotted_dmy", // 5.3.2021 (day first)
+] as const;
+
+/** A format name. */
+export type DateFormat = (typeof DATE_FORMATS)[number];
+
+const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
+const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+
+/** Source characters (index + 1 is the token id; 0 is padding). */
+export const DATE_SOURCE_CHARS = " ,-./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+/** Target vocabulary: pad 0, start 1, end 2, then `-` and the digits. */
+export const DATE_TARGET = { pad: 0, bos: 1, eos: 2, chars: "-0123456789", vocabSize: 14 } as const;
+/** Longest source string ("Wednesday, September 30, 2026" has 29 characters) and the ISO length. */
+export const DATE_LENGTHS = { source: 29, target: 10 } as const;
+
+/** Where the year, month and day are written in the source string: `[start, end)` character indices. */
+export interface DateSpans {
+  year: [number, number];
+  month: [number, number];
+  day: [number, number];
+}
+
+/** One example: the written date, its ISO form, the format and the spans of its parts. */
+export interface DateExample {
+  text: string;
+  iso: string;
+  format: DateFormat;
+  spans: DateSpans;
+}
+
+/** Training and held-out examples (disjoint days) as strings. */
+export interface DatesData {
+  train: DateExample[];
+  test: DateExample[];
+}
+
+const DAY_MS = 86_400_000;
+const FIRST_DAY = Date.UTC(1950, 0, 1);
+/** Days in 1950-01-01 … 2049-12-31. */
+export const DATE_DAYS = (Date.UTC(2050, 0, 1) - FIRST_DAY) / DAY_MS;
+
+const pad2 = (n: number) => String(n).padStart(2, "0");
+
+/**
+ * Writes day number `dayIndex` (0 = 1950-01-01) in `format`.
+ * @example formatDate(25996, "weekday").text; // "Friday, March 5, 2021"
+ */
+export function formatDate(dayIndex: number, format: DateFormat): DateExample {
+  const date = new Date(FIRST_DAY + dayIndex * DAY_MS);
+  const [y, m, d] = [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate()];
+  const iso = `${y}-${pad2(m)}-${pad2(d)}`;
+  const month = MONTHS[m - 1]!;
+  // Parts in written order; the spans follow from their positions.
+  const parts: [string, "year" | "month" | "day" | null][] = (() => {
+    switch (format) {
+      case "long_mdy":
+        return [
+          [month, "month"],
+          [" ", null],
+          [String(d), "day"],
+          [", ", null],
+          [String(y), "year"],
+        ];
+      case "long_dmy":
+        return [
+          [String(d), "day"],
+          [" ", null],
+          [month, "month"],
+          [" ", null],
+          [String(y), "year"],
+        ];
+      case "numeric_dmy":
+        return [
+          [pad2(d), "day"],
+          ["/", null],
+          [pad2(m), "month"],
+          ["/", null],
+          [String(y), "year"],
+        ];
+      case "iso":
+        return [
+          [String(y), "year"],
+          ["-", null],
+          [pad2(m), "month"],
+          ["-", null],
+          [pad2(d), "day"],
+        ];
+      case "short_dmy":
+        return [
+          [String(d), "day"],
+          [" ", null],
+          [month.slice(0, 3), "month"],
+          [" ", null],
+          [pad2(y % 100), "year"],
+        ];
+      case "short_mdy":
+        return [
+          [month.slice(0, 3), "month"],
+          [" ", null],
+          [String(d), "day"],
+          [" ", null],
+          [String(y), "year"],
+        ];
+      case "weekday":
+        return [
+          [`${WEEKDAYS[date.getUTCDay()]!}, `, null],
+          [month, "month"],
+          [" ", null],
+          [String(d), "day"],
+          [", ", null],
+          [String(y), "year"],
+        ];
+      case "dotted_dmy":
+        return [
+          [String(d), "day"],
+          [".", null],
+          [String(m), "month"],
+          [".", null],
+          [String(y), "year"],
+        ];
+    }
+  })();
+  const spans = {} as DateSpans;
+  let text = "";
+  for (const [s, kind] of parts) {
+    if (kind) spans[kind] = [text.length, text.length + s.length];
+    text += s;
+  }
+  return { text, iso, format, spans };
+}
+
+/** Source ids of `text`, padded with 0 to `length`. */
+export function encodeDateSource(text: string, length: number = DATE_LENGTHS.source): number[] {
+  const ids = [...text].map((c) => {
+    const i = DATE_SOURCE_CHARS.indexOf(c);
+    if (i < 0) throw new RangeError(`encodeDateSource: character "${c}" is not in the source vocabulary`);
+    return i + 1;
+  });
+  if (ids.length > length) throw new RangeError(`encodeDateSource: "${text}" is longer than ${length}`);
+  return [...ids, ...new Array<number>(length - ids.length).fill(0)];
+}
+
+/** Target ids of an ISO string (no start/end tokens). */
+export function encodeDateTarget(iso: string): number[] {
+  return [...iso].map((c) => DATE_TARGET.chars.indexOf(c) + 3);
+}
+
+/** The ISO string of target ids (ids outside `-0-9` print as `?`). */
+export function decodeDateTarget(ids: readonly number[]): string {
+  return ids.map((t) => DATE_TARGET.chars[t - 3] ?? "?").join("");
+}
+
+/**
+ * `testSize` held-out examples on distinct days (formats in turn, so each format gets testSize/8) and
+ * `trainSize` training examples on other distinct days (random formats), all drawn from `seed`.
+ * @example
+ * const d = datesData({ seed: 0, trainSize: 16, testSize: 8 });
+ * [d.train.length, d.test.length, d.test[2].format]; // [16, 8, "numeric_dmy"]
+ */
+export function datesData(opts: { seed: number; trainSize: number; testSize: number }): DatesData {
+  if (opts.trainSize + opts.testSize > DATE_DAYS) {
+    throw new RangeError(`datesData: trainSize + testSize exceeds the ${DATE_DAYS} days of 1950–2049`);
+  }
+  const rng: Rng = mulberry32(opts.seed);
+  const days = rng.shuffle(Array.from({ length: DATE_DAYS }, (_, i) => i));
+  const test = days
+    .slice(0, opts.testSize)
+    .map((day, i) => formatDate(day, DATE_FORMATS[i % DATE_FORMATS.length]!));
+  const train = days
+    .slice(opts.testSize, opts.testSize + opts.trainSize)
+    .map((day) => formatDate(day, rng.pick(DATE_FORMATS)));
+  return { train, test };
+}

@@ -1,0 +1,182 @@
+/**
+ * The EN→FR template corpus (`datasets/enfr/README.md`): 6 subjects × 3 regular -er verbs (aimer, détester,
+ * regarder) × optional negation × one object or two joined by "and"/"et", from 10 objects with their articles
+ * = 3,600 sentence pairs, correctly conjugated and elided (j'aime, n'aime, l'art). Tokens: whitespace, with the
+ * elided clitics j' l' n' as tokens of their own; vocabularies start with `<pad>`, `<s>`, `</s>`.
+ * The seed sentence "I love programming" → "j'aime la programmation" (S002 §4.3, corrected) is always held out.
+ */
+import { mulberry32 } from "../../random/prng.js";
+
+/** One sentence pair, as tokens. */
+export interface EnfrPair {
+  en: string[];
+  fr: string[];
+}
+
+/** Training and held-out pairs (disjoint). */
+export interface EnfrData {
+  train: EnfrPair[];
+  test: EnfrPair[];
+}
+
+/** The special tokens, with the ids they get in both vocabularies. */
+export const ENFR_SPECIAL = { pad: 0, bos: 1, eos: 2, tokens: ["<pad>", "<s>", "</s>"] } as const;
+
+const SUBJECTS = [
+  // English subject, French subject (elided form before a vowel), -er ending, English 3rd person singular?
+  { en: "I", fr: "je", elided: "j'", ending: "e", third: false },
+  { en: "you", fr: "tu", elided: "tu", ending: "es", third: false },
+  { en: "he", fr: "il", elided: "il", ending: "e", third: true },
+  { en: "she", fr: "elle", elided: "elle", ending: "e", third: true },
+  { en: "we", fr: "nous", elided: "nous", ending: "ons", third: false },
+  { en: "they", fr: "ils", elided: "ils", ending: "ent", third: false },
+] as const;
+
+const VERBS = [
+  { en: "love", en3: "loves", stem: "aim" },
+  { en: "hate", en3: "hates", stem: "détest" },
+  { en: "watch", en3: "watches", stem: "regard" },
+] as const;
+
+/** The 10 objects: English noun and French noun with its article (elided `l'` before a vowel or mute h). */
+export const ENFR_OBJECTS = [
+  { en: "programming", fr: "la programmation" },
+  { en: "football", fr: "le football" },
+  { en: "art", fr: "l'art" },
+  { en: "mathematics", fr: "les mathématiques" },
+  { en: "music", fr: "la musique" },
+  { en: "cinema", fr: "le cinéma" },
+  { en: "history", fr: "l'histoire" },
+  { en: "cats", fr: "les chats" },
+  { en: "television", fr: "la télévision" },
+  { en: "tennis", fr: "le tennis" },
+] as const;
+
+/** The seed sentence of S002 §4.3 and its correct translation (tokens). */
+export const ENFR_SEED_PAIR: EnfrPair = {
+  en: ["I", "love", "programming"],
+  fr: ["j'", "aime", "la", "programmation"],
+};
+
+const VOWEL = /^[aeiouhéèêàâ]/;
+
+/**
+ * Splits a sentence on whitespace and cuts an elided clitic (`j'`, `l'`, `n'`) off the word it is attached to.
+ * @example enfrTokenize("je n'aime pas l'art"); // ["je", "n'", "aime", "pas", "l'", "art"]
+ */
+export function enfrTokenize(sentence: string): string[] {
+  return sentence
+    .split(/\s+/)
+    .filter((w) => w.length > 0)
+    .flatMap((w) => {
+      const m = /^([jln]')(.+)$/i.exec(w);
+      return m ? [m[1]!, m[2]!] : [w];
+    });
+}
+
+/**
+ * Tokens back to text, gluing each elided clitic to the next word.
+ * @example enfrDetokenize(["j'", "aime", "la", "programmation"]); // "j'aime la programmation"
+ */
+export function enfrDetokenize(tokens: readonly string[]): string {
+  return tokens.reduce((text, t) => (text === "" ? t : text.endsWith("'") ? text + t : `${text} ${t}`), "");
+}
+
+/** The French of one clause: subject, (ne/n') verb (pas), objects. */
+function french(s: (typeof SUBJECTS)[number], v: (typeof VERBS)[number], negated: boolean, objs: string[]) {
+  const verb = v.stem + s.ending;
+  const vowel = VOWEL.test(verb);
+  const head = negated
+    ? `${s.fr} ${vowel ? `n'${verb}` : `ne ${verb}`} pas`
+    : vowel
+      ? s.elided.endsWith("'")
+        ? `${s.elided}${verb}`
+        : `${s.elided} ${verb}`
+      : `${s.fr} ${verb}`;
+  return `${head} ${objs.join(" et ")}`;
+}
+
+/** The English of one clause: subject, (do/does not) verb, objects. */
+function english(s: (typeof SUBJECTS)[number], v: (typeof VERBS)[number], negated: boolean, objs: string[]) {
+  const head = negated
+    ? `${s.en} ${s.third ? "does" : "do"} not ${v.en}`
+    : `${s.en} ${s.third ? v.en3 : v.en}`;
+  return `${head} ${objs.join(" and ")}`;
+}
+
+/**
+ * Every pair of the grammar, in a fixed order: 6 subjects × 3 verbs × 2 polarities × (10 single objects + 90
+ * ordered pairs of different objects) = 3,600.
+ * @example enfrCorpus().length; // 3600
+ */
+export function enfrCorpus(): EnfrPair[] {
+  const pairs: EnfrPair[] = [];
+  const objectLists: number[][] = [];
+  for (let a = 0; a < ENFR_OBJECTS.length; a++) {
+    objectLists.push([a]);
+    for (let b = 0; b < ENFR_OBJECTS.length; b++) if (b !== a) objectLists.push([a, b]);
+  }
+  for (const s of SUBJECTS)
+    for (const v of VERBS)
+      for (const negated of [false, true])
+        for (const list of objectLists) {
+          const objs = list.map((i) => ENFR_OBJECTS[i]!);
+          pairs.push({
+            en: english(
+              s,
+              v,
+              negated,
+              objs.map((o) => o.en),
+            ).split(" "),
+            fr: enfrTokenize(
+              french(
+                s,
+                v,
+                negated,
+                objs.map((o) => o.fr),
+              ),
+            ),
+          });
+        }
+  return pairs;
+}
+
+/**
+ * The corpus split by a seeded shuffle: a `testFraction` of the pairs held out, the seed sentence
+ * "I love programming" always among them (first), the rest for training (shuffled).
+ * @example
+ * const d = enfrData({ seed: 0, testFraction: 0.2 });
+ * [d.train.length, d.test.length, d.test[0].fr.join(" ")]; // [2880, 720, "j' aime la programmation"]
+ */
+export function enfrData(opts: { seed: number; testFraction: number }): EnfrData {
+  if (!(opts.testFraction > 0 && opts.testFraction < 1)) {
+    throw new RangeError(`enfrData: testFraction must be in (0, 1), got ${opts.testFraction}`);
+  }
+  const all = enfrCorpus();
+  const key = ENFR_SEED_PAIR.en.join(" ");
+  const seedPair = all.find((p) => p.en.join(" ") === key)!;
+  const rest = mulberry32(opts.seed).shuffle(all.filter((p) => p !== seedPair));
+  const testSize = Math.round(all.length * opts.testFraction);
+  return { test: [seedPair, ...rest.slice(0, testSize - 1)], train: rest.slice(testSize - 1) };
+}
+
+/** A vocabulary: the tokens (special tokens first) and the id of each. */
+export interface EnfrVocab {
+  tokens: string[];
+  ids: Map<string, number>;
+}
+
+/**
+ * The English and French vocabularies of the whole grammar (`<pad>`, `<s>`, `</s>`, then the words in order of
+ * first appearance), so a held-out sentence never meets an unknown word.
+ * @example enfrVocabs().fr.tokens.slice(0, 5); // ["<pad>", "<s>", "</s>", "j'", "aime"]
+ */
+export function enfrVocabs(): { en: EnfrVocab; fr: EnfrVocab } {
+  const build = (sentences: string[][]): EnfrVocab => {
+    const tokens: string[] = [...ENFR_SPECIAL.tokens];
+    for (const s of sentences) for (const t of s) if (!tokens.includes(t)) tokens.push(t);
+    return { tokens, ids: new Map(tokens.map((t, i) => [t, i])) };
+  };
+  const corpus = enfrCorpus();
+  return { en: build(corpus.map((p) => p.en)), fr: build(corpus.map((p) => p.fr)) };
+}
