@@ -11,4 +11,5 @@ export {
   planBackends,
 } from "./chooseBackend.js";
 export { type BackendInfo, type InitBackendOptions, initBackend } from "./initBackend.js";
+export { tfSeed, ZERO_SEED_STANDIN } from "./seed.js";
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "./wasmKernels.js";

@@ -5,6 +5,7 @@
  * a learned query vector with scaled dot-product scores (Vaswani et al. 2017 eq. 1, one query).
  */
 import * as tf from "@tensorflow/tfjs";
+import { tfSeed } from "../../tfjs/seed.js";
 import { type BaseLayerArgs, glorot, type LayerShape, onlyShape } from "../cnn/layerArgs.js";
 import { maskedSoftmax, validLensMask } from "../attentionMask.js";
 
@@ -77,7 +78,10 @@ export class AttentionPooling extends tf.layers.Layer {
       "query",
       [e],
       "float32",
-      tf.initializers.randomNormal({ stddev: 1, seed: this.seed }),
+      tf.initializers.randomNormal({
+        stddev: 1,
+        seed: this.seed === undefined ? undefined : tfSeed(this.seed),
+      }),
     );
   }
 

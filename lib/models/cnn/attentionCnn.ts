@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { Cbam } from "../../layers/cnn/cbam.js";
 import { SqueezeExcitation } from "../../layers/cnn/squeezeExcitation.js";
 import { SoftSpatialAttentionPooling } from "../../layers/pooling/softSpatialAttentionPooling.js";
+import { tfSeed } from "../../tfjs/seed.js";
 
 /** Configuration of {@link attentionCnn}. */
 export interface AttentionCnnConfig {
@@ -117,7 +118,7 @@ function convBlock(
     kernelSize: 3,
     padding: "same",
     activation: "relu",
-    kernelInitializer: tf.initializers.heNormal({ seed }),
+    kernelInitializer: tf.initializers.heNormal({ seed: tfSeed(seed) }),
     name: `conv${i}`,
   });
   const features = conv.apply(x) as tf.SymbolicTensor; // [B, height, width, filters]
