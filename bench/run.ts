@@ -1,15 +1,18 @@
 /**
- * `npm run bench`: every workload of bench/workloads.ts on every tfjs backend available here, and the same
- * workloads in PyTorch (one thread) when `import torch` works, all in one run; prints a table of median times
- * and ratios to PyTorch, and writes a JSON record to records/bench/ (atomically).
- * Options: `--backends wasm,cpu` (default: tensorflow if installed, wasm, cpu), `--seconds S` per workload.
+ * `npm run bench`: every workload of bench/workloads.ts on every tfjs backend available here — wasm twice, with
+ * tfjs's stock kernels ("wasm-stock", before) and with attnlab's speed kernels ("wasm", after) — and the same
+ * workloads in PyTorch (one thread) when `import torch` works, all in one run; then the whole course in quick
+ * mode, before and after. Prints a table of median times and ratios to PyTorch and writes a JSON record to
+ * records/bench/ (atomically).
+ * Options: `--backends wasm,cpu` (default: tensorflow if installed, wasm-stock, wasm, cpu), `--seconds S` per
+ * workload, `--no-course` to skip the course timing.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { writeFileAtomic } from "../lib/io/writeFileAtomic.js";
-import { initBackend } from "../lib/tfjs/index.js";
+import { initBackend, setWasmSpeedKernels } from "../lib/tfjs/index.js";
 import { ENCODER, WORKLOADS } from "./workloads.js";
 
 const args = process.argv.slice(2);
@@ -79,11 +82,14 @@ function torchTimes(): Record<string, number> | null {
 async function main() {
   const chosen = await initBackend(); // registers the wasm training kernels and the .wasm location
   const available = ["tensorflow", "wasm", "cpu"].filter((b) => tf.findBackendFactory(b) !== null);
-  const backends = option("backends")?.split(",") ?? available;
+  const backends =
+    option("backends")?.split(",") ?? available.flatMap((b) => (b === "wasm" ? ["wasm-stock", "wasm"] : [b]));
   const rows: Row[] = [];
   for (const backend of backends) {
-    if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not start`);
+    const stock = backend === "wasm-stock";
+    if (!(await tf.setBackend(stock ? "wasm" : backend))) throw new Error(`backend ${backend} did not start`);
     await tf.ready();
+    setWasmSpeedKernels(!stock);
     for (const w of WORKLOADS) {
       const row = await timeWorkload(backend, w);
       rows.push(row);
@@ -112,6 +118,16 @@ async function main() {
   }
   console.table(table);
   if (!torch) console.log("PyTorch: not available (`import torch` failed); ratios are n/a");
+  for (const w of WORKLOADS) {
+    const [before, after] = ["wasm-stock", "wasm"].map((b) =>
+      rows.find((r) => r.backend === b && r.workload === w.name),
+    );
+    if (before && after)
+      console.log(
+        `${w.name}: wasm ${after.ms.toFixed(1)} ms, ${(before.ms / after.ms).toFixed(2)}× faster than tfjs's stock kernels (${before.ms.toFixed(1)} ms)`,
+      );
+  }
+  const course = args.includes("--no-course") ? null : courseSeconds();
   const when = new Date().toISOString();
   const record = {
     kind: "bench",
@@ -125,11 +141,51 @@ async function main() {
     seconds,
     rows,
     pytorch: torch,
+    course,
   };
   const file = join(__dirname, "..", "records", "bench", `${when.replace(/[:.]/g, "-")}.json`);
   writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`);
   console.log(`record: ${file}`);
   if (rows.some((r) => r.leakedTensors !== 0)) throw new Error("a workload leaked tensors (see the table)");
+}
+
+/** Wall seconds of the whole course in quick mode (`attnlab run notebooks`), with stock and with speed kernels. */
+function courseSeconds(): { stock: number; speed: number } {
+  const root = join(__dirname, "..");
+  const time = (speed: boolean) => {
+    const started = performance.now();
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(root, "dist/cjs/cli.js"),
+        "run",
+        "notebooks",
+        "-o",
+        join(root, "out", "bench-course"),
+        "-p",
+        "quick",
+        "true",
+      ],
+      {
+        cwd: root,
+        encoding: "utf8",
+        env: {
+          ...process.env,
+          ATTNLAB_SPEED_KERNELS: speed ? "1" : "0",
+          ATTNLAB_RECORDS_DIR: join(root, "out", "bench-records"),
+        },
+      },
+    );
+    if (r.status !== 0)
+      throw new Error(`the course failed (speed kernels ${speed ? "on" : "off"}):\n${r.stdout}${r.stderr}`);
+    return (performance.now() - started) / 1000;
+  };
+  const stock = time(false);
+  const speed = time(true);
+  console.log(
+    `course, quick mode: ${speed.toFixed(0)} s with attnlab's speed kernels, ${stock.toFixed(0)} s with tfjs's stock kernels`,
+  );
+  return { stock, speed };
 }
 
 main().catch((err) => {

@@ -74,7 +74,7 @@ export async function runExperiment<C extends ExperimentConfig, A>(
     createdAt: new Date().toISOString(),
     git: gitState(),
     versions: versions(),
-    backend: backend.name,
+    backend: backend.label,
     seed: config.seed,
     quick,
     config: config as Record<string, unknown>,

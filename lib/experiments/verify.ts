@@ -54,7 +54,7 @@ export async function verifyRecord(
     );
   }
   const backend = await initBackend();
-  const comparison = backend.name === record.backend ? "exact" : (options.tolerance ?? 1e-3);
+  const comparison = backend.label === record.backend ? "exact" : (options.tolerance ?? 1e-3);
   const { seed: _seed, ...rest } = record.config;
   const run = await runExperiment(experiment, {
     quick: false,

@@ -12,4 +12,11 @@ export {
 } from "./chooseBackend.js";
 export { type BackendInfo, type InitBackendOptions, initBackend } from "./initBackend.js";
 export { tfSeed, ZERO_SEED_STANDIN } from "./seed.js";
-export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "./wasmKernels.js";
+export {
+  registerWasmTrainingKernels,
+  SPEED_KERNELS_ENV_VAR,
+  setWasmSpeedKernels,
+  WASM_SPEED_KERNELS,
+  WASM_TRAINING_KERNELS,
+  wasmSpeedKernelsOn,
+} from "./wasmKernels.js";

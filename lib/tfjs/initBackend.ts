@@ -14,7 +14,12 @@ import {
   planBackends,
 } from "./chooseBackend.js";
 import { envVar, loadOptional, nodeProcess, wasmFilesDir } from "./nodeRequire.js";
-import { registerWasmTrainingKernels } from "./wasmKernels.js";
+import {
+  registerWasmTrainingKernels,
+  SPEED_KERNELS_ENV_VAR,
+  setWasmSpeedKernels,
+  wasmSpeedKernelsOn,
+} from "./wasmKernels.js";
 import { webglRenderer } from "./webglRenderer.js";
 
 /** The backend in use and why; also what experiment records store. */
@@ -25,6 +30,11 @@ export interface BackendInfo {
   reason: string;
   /** Version of the package that implements it (tfjs-node, tfjs-backend-wasm, …). */
   version: string;
+  /**
+   * What experiment records store as the backend: the name, plus " (tfjs stock kernels)" when attnlab's wasm
+   * speed kernels are off (they sum floats in another order, so the numbers differ in the last bits).
+   */
+  label: string;
 }
 
 /** Options for {@link initBackend}. */
@@ -35,6 +45,8 @@ export interface InitBackendOptions {
   log?: boolean;
   /** Browser only: URL folder serving tfjs-backend-wasm's `.wasm` files (Node finds them itself). */
   wasmPaths?: string;
+  /** attnlab's faster wasm kernels (`setWasmSpeedKernels`); default on, `ATTNLAB_SPEED_KERNELS=0` turns them off. */
+  speedKernels?: boolean;
 }
 
 let chosen: Promise<BackendInfo> | undefined;
@@ -70,7 +82,13 @@ async function choose(options: InitBackendOptions): Promise<BackendInfo> {
   for (const name of plan.order) {
     const failure = await start(name, isNode, options);
     if (failure === undefined) {
-      const info = { name, reason: reasonFor(name, setting, skipped), version: versionOf(name) };
+      const stock = name === "wasm" && !wasmSpeedKernelsOn();
+      const info = {
+        name,
+        reason: reasonFor(name, setting, skipped),
+        version: versionOf(name),
+        label: stock ? `${name} (tfjs stock kernels)` : name,
+      };
       if (options.log) console.info(`attnlab: tfjs backend ${info.name} ${info.version} (${info.reason})`);
       return info;
     }
@@ -117,9 +135,10 @@ async function start(
   }
 }
 
-/** Adds the training kernels and, before wasm first starts, tells it where its `.wasm` files are. */
+/** Adds the training and speed kernels and, before wasm first starts, tells it where its `.wasm` files are. */
 function prepareWasm(options: InitBackendOptions): void {
   registerWasmTrainingKernels();
+  setWasmSpeedKernels(options.speedKernels ?? envVar(SPEED_KERNELS_ENV_VAR) !== "0");
   if (tf.findBackend("wasm") != null) return; // already started: its files were found
   const dir = options.wasmPaths ?? wasmFilesDir();
   if (dir === undefined) return;

@@ -2,8 +2,11 @@
  * The training kernels that tfjs-backend-wasm 4.22 lacks, registered on it so embeddings and convolutions
  * train on the default Node backend. Found by running one training step of embedding, conv2d, depthwise and
  * separable conv, conv1d, conv2dTranspose, GRU, LSTM, layer norm and dense layers on wasm (docs/backends.md).
+ * Also the speed kernels that replace a stock wasm kernel with a faster one (`setWasmSpeedKernels`).
  */
 import * as tf from "@tensorflow/tfjs";
+import { fastBatchMatMulKernel } from "./kernels/batchMatMul.js";
+import { fastSumKernel } from "./kernels/sumLeadingAxes.js";
 import { conv2dBackpropFilterKernel } from "./kernels/conv2dBackpropFilter.js";
 import { depthwiseBackpropFilterKernel } from "./kernels/depthwiseBackpropFilter.js";
 import { depthwiseBackpropInputKernel } from "./kernels/depthwiseBackpropInput.js";
@@ -44,4 +47,51 @@ export function registerWasmTrainingKernels(): string[] {
     added.push(config.kernelName);
   }
   return added;
+}
+
+/** Stock wasm kernels that attnlab replaces with faster ones (lib/tfjs/kernels/batchMatMul.ts, sumLeadingAxes.ts). */
+export const WASM_SPEED_KERNELS = ["BatchMatMul", "Sum"] as const;
+
+/** Environment variable that turns the speed kernels off in Node: `ATTNLAB_SPEED_KERNELS=0`. */
+export const SPEED_KERNELS_ENV_VAR = "ATTNLAB_SPEED_KERNELS";
+
+/** tfjs-wasm's own kernels, kept while attnlab's replace them, so they can be put back. */
+const stock = new Map<string, tf.KernelConfig>();
+
+/**
+ * Turns attnlab's speed kernels on wasm on (`true`, what `initBackend` does when it picks wasm) or back to
+ * tfjs's stock kernels (`false`, for before/after benchmarks and comparisons). They change which float sums
+ * are taken in which order, not determinism: a run repeats bit-exactly with either setting.
+ * @returns whether they were on before the call
+ */
+export function setWasmSpeedKernels(on: boolean): boolean {
+  const wasOn = stock.size > 0;
+  if (on === wasOn) return wasOn;
+  if (on) {
+    const [matMul, sum, transpose, fill] = ["BatchMatMul", "Sum", "Transpose", "Fill"].map((name) =>
+      tf.getKernel(name, "wasm"),
+    );
+    if (!matMul || !sum || !transpose || !fill) return wasOn; // not a tfjs-wasm we know
+    const replacements = [
+      [matMul, fastBatchMatMulKernel(matMul, transpose)],
+      [sum, fastSumKernel(sum, fill)],
+    ] as const;
+    for (const [original, faster] of replacements) {
+      stock.set(original.kernelName, original);
+      tf.unregisterKernel(original.kernelName, "wasm");
+      tf.registerKernel(faster);
+    }
+  } else {
+    for (const [name, config] of stock) {
+      tf.unregisterKernel(name, "wasm");
+      tf.registerKernel(config);
+    }
+    stock.clear();
+  }
+  return wasOn;
+}
+
+/** Whether attnlab's speed kernels are registered on wasm now. */
+export function wasmSpeedKernelsOn(): boolean {
+  return stock.size > 0;
 }

@@ -25,6 +25,7 @@ delete process.env.ATTNLAB_BACKEND;
 test("in Node without tfjs-node, initBackend picks wasm and says why", async () => {
   const info = await initBackend();
   assert.equal(info.name, "wasm");
+  assert.equal(info.label, "wasm", "speed kernels on: records say plain wasm");
   assert.equal(info.version, "4.22.0");
   assert.match(info.reason, /^default in Node; skipped tensorflow: @tensorflow\/tfjs-node is not installed$/);
   assert.equal(tf.getBackend(), "wasm");

@@ -18,7 +18,7 @@ test("ATTNLAB_BACKEND: unknown → RangeError; unavailable → Error; cpu → cp
   process.env.ATTNLAB_BACKEND = "cpu";
   tf.env().set("IS_TEST", true); // silences the cpu backend's banner
   const info = await initBackend({ prefer: "wasm" });
-  assert.deepEqual(info, { name: "cpu", reason: "ATTNLAB_BACKEND=cpu", version: "4.22.0" });
+  assert.deepEqual(info, { name: "cpu", reason: "ATTNLAB_BACKEND=cpu", version: "4.22.0", label: "cpu" });
   assert.equal(tf.getBackend(), "cpu");
   assert.equal(
     tf.getKernel("UnsortedSegmentSum", "wasm"),

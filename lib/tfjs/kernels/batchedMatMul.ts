@@ -1,0 +1,101 @@
+/**
+ * Products of two batched operands on tfjs-wasm (attention's Q·Kᵀ, A·V and their gradients) through attnlab's
+ * SIMD kernels (batchedMatMul.wat), which read and write tfjs-wasm's own memory: no copies in or out. tfjs-wasm
+ * 4.22 runs these in a scalar loop. Follows the wasm backend's data layout (`dataIdMap` → `memoryOffset`,
+ * `makeOutput`) in tfjs-backend-wasm 4.22 `backend_wasm.ts`.
+ */
+import type * as tf from "@tensorflow/tfjs";
+import { BATCHED_MAT_MUL_WASM } from "./batchedMatMulWasm.js";
+
+/** The parts of tfjs-wasm's backend the kernel uses. */
+interface WasmBackend {
+  wasm: { asm?: { memory?: WebAssembly.Memory } };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: "float32"): tf.TensorInfo;
+}
+
+/** The exports of batchedMatMul.wat (pointers and strides in bytes). */
+interface BatchedMatMulExports {
+  matmulNN(
+    ...args: [
+      a: number,
+      b: number,
+      c: number,
+      batch: number,
+      m: number,
+      k: number,
+      n: number,
+      aStride: number,
+      bStride: number,
+      transA: number,
+    ]
+  ): void;
+  matmulNT(
+    ...args: [
+      a: number,
+      b: number,
+      c: number,
+      batch: number,
+      m: number,
+      k: number,
+      n: number,
+      aStride: number,
+      bStride: number,
+    ]
+  ): void;
+}
+
+const instances = new WeakMap<WebAssembly.Memory, BatchedMatMulExports | null>();
+
+/** The kernels bound to `memory`, or null where WebAssembly SIMD is missing. Compiled once per memory. */
+function kernelsFor(memory: WebAssembly.Memory): BatchedMatMulExports | null {
+  if (!instances.has(memory)) {
+    const bytes = Uint8Array.from(atob(BATCHED_MAT_MUL_WASM), (c) => c.charCodeAt(0));
+    const exports = WebAssembly.validate(bytes)
+      ? (new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } })
+          .exports as unknown as BatchedMatMulExports)
+      : null;
+    instances.set(memory, exports);
+  }
+  return instances.get(memory)!;
+}
+
+/** Operands of a batched product, as {@link batchedMatMul} needs them. */
+export interface BatchedProduct {
+  a: tf.TensorInfo;
+  b: tf.TensorInfo;
+  transposeA: boolean;
+  transposeB: boolean;
+  /** Number of matrices in the output; each operand has that many, or one (repeated). */
+  batch: number;
+  /** Output shape, batch dimensions first. */
+  outShape: number[];
+}
+
+/**
+ * Computes the product on `backend` and returns the output, or `undefined` when the kernels cannot (not tfjs-wasm,
+ * no SIMD, not float32, or both operands transposed) so the caller falls back to tfjs's own kernel.
+ */
+export function batchedMatMul(backend: tf.KernelBackend, p: BatchedProduct): tf.TensorInfo | undefined {
+  const wasm = backend as unknown as WasmBackend;
+  const memory = wasm.wasm?.asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory) || (p.transposeA && p.transposeB)) return undefined;
+  if (p.a.dtype !== "float32" || p.b.dtype !== "float32") return undefined;
+  const kernels = kernelsFor(memory);
+  if (kernels === null) return undefined;
+  const [ra, rb] = [p.a.shape.length, p.b.shape.length];
+  const [m, k] = p.transposeA
+    ? [p.a.shape[ra - 1]!, p.a.shape[ra - 2]!]
+    : [p.a.shape[ra - 2]!, p.a.shape[ra - 1]!];
+  const n = p.transposeB ? p.b.shape[rb - 2]! : p.b.shape[rb - 1]!;
+  const size = (x: tf.TensorInfo) => x.shape.reduce((s, d) => s * d, 1);
+  const aStride = size(p.a) === m * k ? 0 : m * k * 4;
+  const bStride = size(p.b) === k * n ? 0 : k * n * 4;
+  const out = wasm.makeOutput(p.outShape, "float32"); // may grow the memory: read offsets after
+  if (p.batch * m * n === 0) return out;
+  const offset = (x: tf.TensorInfo) => wasm.dataIdMap.get(x.dataId)!.memoryOffset;
+  const [a, b, c] = [offset(p.a), offset(p.b), offset(out)];
+  if (p.transposeB) kernels.matmulNT(a, b, c, p.batch, m, k, n, aStride, bStride);
+  else kernels.matmulNN(a, b, c, p.batch, m, k, n, aStride, bStride, p.transposeA ? 1 : 0);
+  return out;
+}

@@ -1,0 +1,151 @@
+/**
+ * attnlab's speed kernels on wasm (BatchMatMul rewritten into XNNPACK's plain product or run by the SIMD batched
+ * kernels, Sum over leading axes as 1ᵀ·X) against the cpu backend: every transpose and batch form, gradients of a dense layer, keepDims and axis
+ * forms, fallbacks; no tensor or backend buffer leaks; the same bits on every run; and the switch back to tfjs's
+ * stock kernels.
+ */
+import assert from "node:assert/strict";
+import { before, test } from "node:test";
+import * as tf from "@tensorflow/tfjs";
+import { batchedMatMul } from "../../lib/tfjs/kernels/batchedMatMul.js";
+import { leadingAxes } from "../../lib/tfjs/kernels/sumLeadingAxes.js";
+import { setWasmSpeedKernels, WASM_SPEED_KERNELS, wasmSpeedKernelsOn } from "../../lib/tfjs/index.js";
+import { assertNoLeak, assertSameOnWasmAndCpu, probe, randn, setupWasm } from "./backends.js";
+
+before(setupWasm);
+
+/** [a shape, b shape, transposeA, transposeB] */
+const MATMULS: [number[], number[], boolean, boolean][] = [
+  [[5, 3], [3, 4], false, false],
+  [[3, 5], [3, 4], true, false],
+  [[5, 3], [4, 3], false, true],
+  [[3, 5], [4, 3], true, true],
+  [[2, 5, 3], [3, 4], false, false], // batch folded into rows
+  [[2, 3, 5], [3, 4], true, false],
+  [[2, 6, 5, 3], [4, 3], false, true],
+  [[2, 5, 3], [1, 3, 4], false, false], // b with a batch of one
+  [[5, 3], [1, 4, 3], false, true], // out [1, 5, 4]
+  [[1, 0, 3], [3, 4], false, false], // empty
+  // both batched: attnlab's SIMD kernels (16-, 4- and 1-column blocks, k not a multiple of 4)
+  [[2, 5, 3], [2, 3, 4], false, false],
+  [[2, 5, 7], [2, 7, 21], false, false],
+  [[2, 7, 5], [2, 7, 21], true, false],
+  [[2, 5, 7], [2, 21, 7], false, true],
+  [[2, 3, 5, 16], [2, 3, 6, 16], false, true], // attention scores Q·Kᵀ
+  [[2, 3, 5, 6], [2, 3, 6, 16], false, false], // weights · V
+  [[2, 3, 6, 5], [2, 3, 6, 16], true, false], // gradient Aᵀ · dC
+  [[5, 3], [2, 3, 4], false, false], // a single, b batched
+  [[2, 5, 0], [2, 0, 4], false, false], // k = 0: zeros
+  [[0, 5, 3], [0, 3, 4], false, false], // no matrices
+  // tfjs's own kernel: both transposed, or batch shapes that broadcast
+  [[2, 3, 5], [2, 4, 3], true, true],
+  [[2, 1, 5, 3], [1, 3, 3, 4], false, false],
+];
+
+test("matMul with the speed kernels equals cpu in every transpose and batch form", async () => {
+  assert.equal(wasmSpeedKernelsOn(), true, "initBackend turns them on");
+  assert.deepEqual([...WASM_SPEED_KERNELS], ["BatchMatMul", "Sum"]);
+  for (const [as, bs, ta, tb] of MATMULS) {
+    const f = () => tf.matMul(randn(as, 1), randn(bs, 2), ta, tb);
+    await assertSameOnWasmAndCpu(`matMul [${as}]${ta ? "ᵀ" : ""} · [${bs}]${tb ? "ᵀ" : ""}`, f);
+    assertNoLeak(`matMul [${as}] · [${bs}]`, f);
+  }
+});
+
+test("a dense layer's gradients (dY·Wᵀ and Xᵀ·dY) equal cpu's", async () => {
+  const grads = () => {
+    const x = randn([4, 6, 8], 3);
+    const w = randn([8, 5], 4);
+    const g = tf.grads((xx: tf.Tensor, ww: tf.Tensor) => probe(tf.matMul(xx.reshape([24, 8]), ww)));
+    return g([x, w]);
+  };
+  await assertSameOnWasmAndCpu("dense gradients", grads);
+  assertNoLeak("dense gradients", grads);
+});
+
+test("sum over leading axes equals cpu; other sums fall back", async () => {
+  const cases: [string, () => tf.Tensor][] = [
+    ["axis 0", () => tf.sum(randn([7, 5], 5), 0)],
+    ["axes 0,1", () => tf.sum(randn([3, 4, 5], 6), [0, 1])],
+    ["axes 1,0 keepDims", () => tf.sum(randn([3, 4, 5], 7), [1, 0], true)],
+    ["axis −3 of rank 3", () => tf.sum(randn([3, 4, 5], 8), -3)],
+    ["axis 1 (not leading)", () => tf.sum(randn([3, 4, 5], 9), 1)],
+    ["all axes", () => tf.sum(randn([3, 4], 10))],
+    ["int32", () => tf.sum(tf.tensor2d([1, 2, 3, 4], [2, 2], "int32"), 0)],
+    ["bias gradient", () => tf.grad((b: tf.Tensor) => probe(tf.add(randn([6, 4], 11), b)))(randn([4], 12))],
+    [
+      "one buffer read under two shapes", // a kernel that cached by buffer id would reuse the first shape
+      () => {
+        const x = randn([4, 8, 16], 13);
+        return tf.stack([tf.sum(x, [0, 1]), tf.sum(x, 0).reshape([8, 16]).sum(0), tf.sum(x, 0).sum(0)]);
+      },
+    ],
+  ];
+  for (const [name, f] of cases) {
+    await assertSameOnWasmAndCpu(`sum ${name}`, f);
+    assertNoLeak(`sum ${name}`, f);
+  }
+});
+
+test("leadingAxes names how many axes lead, or 0", () => {
+  assert.equal(leadingAxes(0, 2), 1);
+  assert.equal(leadingAxes([1, 0], 3), 2);
+  assert.equal(leadingAxes(-2, 2), 1);
+  assert.equal(leadingAxes(1, 2), 0);
+  assert.equal(leadingAxes([0, 1], 2), 0, "every axis is a full sum");
+  assert.equal(leadingAxes([0, 0], 3), 0, "repeats");
+});
+
+test("the kernels free every buffer they make, and give the same bits every run", () => {
+  const backend = tf.engine().backend;
+  const f = () => [
+    tf.matMul(randn([9, 7], 1), randn([9, 4], 2), true, false),
+    tf.sum(randn([6, 3], 3), 0),
+    tf.matMul(randn([4, 9, 7], 4), randn([4, 5, 7], 5), false, true),
+  ];
+  tf.dispose(tf.tidy(f));
+  const buffers = backend.numDataIds();
+  const first = tf.tidy(() => f().map((t) => Array.from(t.dataSync())));
+  const second = tf.tidy(() => f().map((t) => Array.from(t.dataSync())));
+  assert.equal(backend.numDataIds(), buffers, "backend buffers leaked");
+  assert.deepEqual(second, first);
+});
+
+test("setWasmSpeedKernels(false) puts tfjs's own kernels back, and true again", async () => {
+  assert.equal(setWasmSpeedKernels(false), true);
+  assert.equal(wasmSpeedKernelsOn(), false);
+  await assertSameOnWasmAndCpu("stock matMul", () =>
+    tf.matMul(randn([5, 3], 1), randn([4, 3], 2), false, true),
+  );
+  assert.equal(setWasmSpeedKernels(false), false, "a second call changes nothing");
+  assert.equal(setWasmSpeedKernels(true), false);
+  assert.equal(wasmSpeedKernelsOn(), true);
+  await assertSameOnWasmAndCpu("fast matMul again", () =>
+    tf.matMul(randn([5, 3], 1), randn([4, 3], 2), false, true),
+  );
+});
+
+test("the SIMD kernels run here, and add each product in k order", () => {
+  const [a, b] = [randn([2, 3, 6], 1), randn([2, 6, 5], 2)];
+  const info = batchedMatMul(tf.backend(), {
+    a,
+    b,
+    transposeA: false,
+    transposeB: false,
+    batch: 2,
+    outShape: [2, 3, 5],
+  });
+  assert.ok(info, "WebAssembly SIMD is available and the kernels took the product");
+  const out = tf.engine().makeTensorFromTensorInfo(info);
+  const [av, bv] = [a.arraySync() as number[][][], b.arraySync() as number[][][]];
+  // the same sums in float32, term by term in increasing k
+  const want = av.map((ab, i) =>
+    ab.map((row) =>
+      Array.from({ length: 5 }, (_, j) =>
+        row.reduce((s, x, kk) => Math.fround(s + Math.fround(x * bv[i]![kk]![j]!)), 0),
+      ),
+    ),
+  );
+  assert.deepEqual(out.arraySync(), want);
+  tf.dispose([a, b, out]);
+});
