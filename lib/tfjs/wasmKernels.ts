@@ -6,6 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { fastBatchMatMulKernel } from "./kernels/batchMatMul.js";
+import { fastSegmentSumKernel } from "./kernels/segmentSumOneHot.js";
 import { fastSumKernel } from "./kernels/sumLeadingAxes.js";
 import { conv2dBackpropFilterKernel } from "./kernels/conv2dBackpropFilter.js";
 import { depthwiseBackpropFilterKernel } from "./kernels/depthwiseBackpropFilter.js";
@@ -49,8 +50,11 @@ export function registerWasmTrainingKernels(): string[] {
   return added;
 }
 
-/** Stock wasm kernels that attnlab replaces with faster ones (lib/tfjs/kernels/batchMatMul.ts, sumLeadingAxes.ts). */
-export const WASM_SPEED_KERNELS = ["BatchMatMul", "Sum"] as const;
+/**
+ * wasm kernels that attnlab replaces with faster ones (lib/tfjs/kernels/batchMatMul.ts, sumLeadingAxes.ts,
+ * segmentSumOneHot.ts): two of tfjs's own, and attnlab's scatter-add UnsortedSegmentSum.
+ */
+export const WASM_SPEED_KERNELS = ["BatchMatMul", "Sum", "UnsortedSegmentSum"] as const;
 
 /** Environment variable that turns the speed kernels off in Node: `ATTNLAB_SPEED_KERNELS=0`. */
 export const SPEED_KERNELS_ENV_VAR = "ATTNLAB_SPEED_KERNELS";
@@ -68,13 +72,19 @@ export function setWasmSpeedKernels(on: boolean): boolean {
   const wasOn = stock.size > 0;
   if (on === wasOn) return wasOn;
   if (on) {
-    const [matMul, sum, transpose, fill] = ["BatchMatMul", "Sum", "Transpose", "Fill"].map((name) =>
-      tf.getKernel(name, "wasm"),
-    );
-    if (!matMul || !sum || !transpose || !fill) return wasOn; // not a tfjs-wasm we know
+    registerWasmTrainingKernels(); // the scatter-add UnsortedSegmentSum, which the one-hot product wraps
+    const [matMul, sum, transpose, fill, segmentSum] = [
+      "BatchMatMul",
+      "Sum",
+      "Transpose",
+      "Fill",
+      "UnsortedSegmentSum",
+    ].map((name) => tf.getKernel(name, "wasm"));
+    if (!matMul || !sum || !transpose || !fill || !segmentSum) return wasOn; // not a tfjs-wasm we know
     const replacements = [
       [matMul, fastBatchMatMulKernel(matMul, transpose)],
       [sum, fastSumKernel(sum, fill)],
+      [segmentSum, fastSegmentSumKernel(segmentSum)],
     ] as const;
     for (const [original, faster] of replacements) {
       stock.set(original.kernelName, original);

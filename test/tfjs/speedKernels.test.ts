@@ -44,7 +44,7 @@ const MATMULS: [number[], number[], boolean, boolean][] = [
 
 test("matMul with the speed kernels equals cpu in every transpose and batch form", async () => {
   assert.equal(wasmSpeedKernelsOn(), true, "initBackend turns them on");
-  assert.deepEqual([...WASM_SPEED_KERNELS], ["BatchMatMul", "Sum"]);
+  assert.deepEqual([...WASM_SPEED_KERNELS], ["BatchMatMul", "Sum", "UnsortedSegmentSum"]);
   for (const [as, bs, ta, tb] of MATMULS) {
     const f = () => tf.matMul(randn(as, 1), randn(bs, 2), ta, tb);
     await assertSameOnWasmAndCpu(`matMul [${as}]${ta ? "ᵀ" : ""} · [${bs}]${tb ? "ᵀ" : ""}`, f);
@@ -84,6 +84,28 @@ test("sum over leading axes equals cpu; other sums fall back", async () => {
   for (const [name, f] of cases) {
     await assertSameOnWasmAndCpu(`sum ${name}`, f);
     assertNoLeak(`sum ${name}`, f);
+  }
+});
+
+test("segment sums as a one-hot product equal cpu: ids out of range dropped, embedding gradient with 2-D ids", async () => {
+  const ids = (values: number[], shape: number[]) => tf.tensor(values, shape, "int32");
+  const cases: [string, () => tf.Tensor][] = [
+    ["1-D ids", () => tf.unsortedSegmentSum(randn([6, 3], 1), ids([0, 2, 0, 1, 2, 2], [6]), 3)],
+    ["out of range", () => tf.unsortedSegmentSum(randn([5, 4], 2), ids([0, -1, 3, 7, 1], [5]), 4)],
+    ["trailing dims", () => tf.unsortedSegmentSum(randn([4, 2, 3], 3), ids([3, 0, 3, 1], [4]), 4)],
+    ["vector x", () => tf.unsortedSegmentSum(randn([5], 5), ids([1, 1, 0, 4, 1], [5]), 5)],
+    ["int32 (scatter-add)", () => tf.unsortedSegmentSum(ids([1, 2, 3, 4], [4]), ids([0, 1, 0, 1], [4]), 2)],
+    [
+      "embedding gradient",
+      () =>
+        tf.grad((table: tf.Tensor) => probe(tf.gather(table, ids([3, 1, 3, 0, 2, 3], [2, 3]))))(
+          randn([5, 4], 4),
+        ),
+    ],
+  ];
+  for (const [name, f] of cases) {
+    await assertSameOnWasmAndCpu(`segment sum ${name}`, f);
+    assertNoLeak(`segment sum ${name}`, f);
   }
 });
 
