@@ -13,7 +13,7 @@ const check = process.argv.includes("--check");
 export async function generatedModule(name) {
   const wabt = await wabtFactory();
   const source = readFileSync(join(dir, `${name}.wat`), "utf8");
-  const module = wabt.parseWat(`${name}.wat`, source, { simd: true });
+  const module = wabt.parseWat(`${name}.wat`, source, { simd: true, bulk_memory: true });
   try {
     module.validate();
     const { buffer } = module.toBinary({ canonicalize_lebs: true });

@@ -6,6 +6,13 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { fastBatchMatMulKernel } from "./kernels/batchMatMul.js";
+import {
+  fastConcatKernel,
+  fastGatherKernel,
+  fastSplitVKernel,
+  fastTransposeKernel,
+} from "./kernels/blockCopyKernels.js";
+import { fastAddKernel } from "./kernels/broadcastAdd.js";
 import { fastSegmentSumKernel } from "./kernels/segmentSumOneHot.js";
 import { fastSumKernel } from "./kernels/sumLeadingAxes.js";
 import { conv2dBackpropFilterKernel } from "./kernels/conv2dBackpropFilter.js";
@@ -52,9 +59,19 @@ export function registerWasmTrainingKernels(): string[] {
 
 /**
  * wasm kernels that attnlab replaces with faster ones (lib/tfjs/kernels/batchMatMul.ts, sumLeadingAxes.ts,
- * segmentSumOneHot.ts): two of tfjs's own, and attnlab's scatter-add UnsortedSegmentSum.
+ * segmentSumOneHot.ts, blockCopyKernels.ts, broadcastAdd.ts): seven of tfjs's own, and attnlab's scatter-add
+ * UnsortedSegmentSum.
  */
-export const WASM_SPEED_KERNELS = ["BatchMatMul", "Sum", "UnsortedSegmentSum"] as const;
+export const WASM_SPEED_KERNELS = [
+  "BatchMatMul",
+  "Sum",
+  "UnsortedSegmentSum",
+  "SplitV",
+  "Concat",
+  "Transpose",
+  "GatherV2",
+  "Add",
+] as const;
 
 /** Environment variable that turns the speed kernels off in Node: `ATTNLAB_SPEED_KERNELS=0`. */
 export const SPEED_KERNELS_ENV_VAR = "ATTNLAB_SPEED_KERNELS";
@@ -73,18 +90,30 @@ export function setWasmSpeedKernels(on: boolean): boolean {
   if (on === wasOn) return wasOn;
   if (on) {
     registerWasmTrainingKernels(); // the scatter-add UnsortedSegmentSum, which the one-hot product wraps
-    const [matMul, sum, transpose, fill, segmentSum] = [
+    const names = [
       "BatchMatMul",
       "Sum",
       "Transpose",
       "Fill",
       "UnsortedSegmentSum",
-    ].map((name) => tf.getKernel(name, "wasm"));
-    if (!matMul || !sum || !transpose || !fill || !segmentSum) return wasOn; // not a tfjs-wasm we know
+      "SplitV",
+      "Concat",
+      "GatherV2",
+      "Add",
+    ];
+    const kernels = names.map((n) => tf.getKernel(n, "wasm"));
+    if (kernels.some((k) => k === undefined)) return wasOn; // not a tfjs-wasm we know
+    const [matMul, sum, transpose, fill, segmentSum, splitV, concat, gather, add] =
+      kernels as tf.KernelConfig[];
     const replacements = [
       [matMul, fastBatchMatMulKernel(matMul, transpose)],
       [sum, fastSumKernel(sum, fill)],
       [segmentSum, fastSegmentSumKernel(segmentSum)],
+      [splitV, fastSplitVKernel(splitV)],
+      [concat, fastConcatKernel(concat)],
+      [transpose, fastTransposeKernel(transpose)],
+      [gather, fastGatherKernel(gather)],
+      [add, fastAddKernel(add)],
     ] as const;
     for (const [original, faster] of replacements) {
       stock.set(original.kernelName, original);

@@ -44,7 +44,10 @@ const MATMULS: [number[], number[], boolean, boolean][] = [
 
 test("matMul with the speed kernels equals cpu in every transpose and batch form", async () => {
   assert.equal(wasmSpeedKernelsOn(), true, "initBackend turns them on");
-  assert.deepEqual([...WASM_SPEED_KERNELS], ["BatchMatMul", "Sum", "UnsortedSegmentSum"]);
+  assert.deepEqual(
+    [...WASM_SPEED_KERNELS],
+    ["BatchMatMul", "Sum", "UnsortedSegmentSum", "SplitV", "Concat", "Transpose", "GatherV2", "Add"],
+  );
   for (const [as, bs, ta, tb] of MATMULS) {
     const f = () => tf.matMul(randn(as, 1), randn(bs, 2), ta, tb);
     await assertSameOnWasmAndCpu(`matMul [${as}]${ta ? "ᵀ" : ""} · [${bs}]${tb ? "ᵀ" : ""}`, f);
@@ -88,13 +91,14 @@ test("sum over leading axes equals cpu; other sums fall back", async () => {
 });
 
 test("segment sums as a one-hot product equal cpu: ids out of range dropped, embedding gradient with 2-D ids", async () => {
-  const ids = (values: number[], shape: number[]) => tf.tensor(values, shape, "int32");
+  const ids = (values: number[], shape?: number[]) =>
+    tf.tensor(values, shape as [number], "int32") as tf.Tensor1D;
   const cases: [string, () => tf.Tensor][] = [
-    ["1-D ids", () => tf.unsortedSegmentSum(randn([6, 3], 1), ids([0, 2, 0, 1, 2, 2], [6]), 3)],
-    ["out of range", () => tf.unsortedSegmentSum(randn([5, 4], 2), ids([0, -1, 3, 7, 1], [5]), 4)],
-    ["trailing dims", () => tf.unsortedSegmentSum(randn([4, 2, 3], 3), ids([3, 0, 3, 1], [4]), 4)],
-    ["vector x", () => tf.unsortedSegmentSum(randn([5], 5), ids([1, 1, 0, 4, 1], [5]), 5)],
-    ["int32 (scatter-add)", () => tf.unsortedSegmentSum(ids([1, 2, 3, 4], [4]), ids([0, 1, 0, 1], [4]), 2)],
+    ["1-D ids", () => tf.unsortedSegmentSum(randn([6, 3], 1), ids([0, 2, 0, 1, 2, 2]), 3)],
+    ["out of range", () => tf.unsortedSegmentSum(randn([5, 4], 2), ids([0, -1, 3, 7, 1]), 4)],
+    ["trailing dims", () => tf.unsortedSegmentSum(randn([4, 2, 3], 3), ids([3, 0, 3, 1]), 4)],
+    ["vector x", () => tf.unsortedSegmentSum(randn([5], 5), ids([1, 1, 0, 4, 1]), 5)],
+    ["int32 (scatter-add)", () => tf.unsortedSegmentSum(ids([1, 2, 3, 4]), ids([0, 1, 0, 1]), 2)],
     [
       "embedding gradient",
       () =>
@@ -106,6 +110,69 @@ test("segment sums as a one-hot product equal cpu: ids out of range dropped, emb
   for (const [name, f] of cases) {
     await assertSameOnWasmAndCpu(`segment sum ${name}`, f);
     assertNoLeak(`segment sum ${name}`, f);
+  }
+});
+
+test("split, concat, last-axis-preserving transposes, row gathers and bias adds give cpu's exact values", async () => {
+  const cases: [string, () => tf.Tensor | tf.Tensor[]][] = [
+    ["split last axis in 3", () => tf.split(randn([4, 5, 12], 1), 3, 2)],
+    ["split middle axis [2, -1]", () => tf.split(randn([3, 6, 4], 2), [2, -1], 1)],
+    ["split axis 0", () => tf.split(randn([6, 5], 3), [1, 2, 3], 0)],
+    ["split int32", () => tf.split(tf.range(0, 24, 1, "int32").reshape([2, 12]), 4, 1)],
+    ["split with an empty piece", () => tf.split(randn([3, 4], 4), [0, 4], 1)],
+    ["concat last axis", () => tf.concat([randn([2, 3, 4], 5), randn([2, 3, 1], 6), randn([2, 3, 7], 7)], 2)],
+    [
+      "concat axis 1 with an empty input",
+      () => tf.concat([randn([2, 3, 4], 8), randn([2, 0, 4], 9), randn([2, 2, 4], 10)], 1),
+    ],
+    ["concat axis 0", () => tf.concat([randn([1, 5], 11), randn([3, 5], 12)], 0)],
+    [
+      "concat bool",
+      () =>
+        tf.concat(
+          [tf.tensor2d([[true, false]], [1, 2], "bool"), tf.tensor2d([[false, true]], [1, 2], "bool")],
+          1,
+        ),
+    ],
+    ["transpose heads [0, 2, 1, 3]", () => tf.transpose(randn([2, 5, 3, 8], 13), [0, 2, 1, 3])],
+    ["transpose [2, 0, 1, 3]", () => tf.transpose(randn([2, 3, 4, 6], 14), [2, 0, 1, 3])],
+    ["transpose [1, 0, 2]", () => tf.transpose(randn([3, 4, 5], 15), [1, 0, 2])],
+    ["transpose 2-D (tfjs's kernel)", () => tf.transpose(randn([3, 5], 16))],
+    ["transpose last axis < 4 (tfjs's kernel)", () => tf.transpose(randn([3, 4, 2], 17), [1, 0, 2])],
+    ["gather rows", () => tf.gather(randn([5, 4], 19), tf.tensor1d([3, 1, 3, 0], "int32"))],
+    [
+      "gather with 2-D indices",
+      () =>
+        tf.gather(
+          randn([6, 2, 3], 20),
+          tf.tensor2d(
+            [
+              [5, 0],
+              [2, 2],
+            ],
+            [2, 2],
+            "int32",
+          ),
+        ),
+    ],
+    [
+      "gather int32 rows",
+      () => tf.gather(tf.range(0, 12, 1, "int32").reshape([4, 3]), tf.tensor1d([2, 0], "int32")),
+    ],
+    ["gather on axis 1 (tfjs's kernel)", () => tf.gather(randn([3, 5], 21), tf.tensor1d([4, 0], "int32"), 1)],
+    ["bias add [6, 4] + [4]", () => tf.add(randn([6, 4], 22), randn([4], 23))],
+    ["bias add [7] + [2, 3, 7]", () => tf.add(randn([7], 24), randn([2, 3, 7], 25))],
+    ["bias add [2, 3, 5] + [1, 1, 5]", () => tf.add(randn([2, 3, 5], 26), randn([1, 1, 5], 27))],
+    ["add same shapes (tfjs's kernel)", () => tf.add(randn([3, 5], 28), randn([3, 5], 29))],
+    ["add a scalar (tfjs's kernel)", () => tf.add(randn([3, 5], 30), 2)],
+    [
+      "gradients through split and concat",
+      () => tf.grad((x: tf.Tensor) => probe(tf.concat(tf.split(x, 3, 1).reverse(), 1)))(randn([4, 6], 18)),
+    ],
+  ];
+  for (const [name, f] of cases) {
+    await assertSameOnWasmAndCpu(name, f, 0);
+    assertNoLeak(name, f);
   }
 });
 

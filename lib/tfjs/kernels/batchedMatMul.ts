@@ -6,58 +6,30 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { BATCHED_MAT_MUL_WASM } from "./batchedMatMulWasm.js";
+import { kernelModule, wasmHeap } from "./wasmHeap.js";
 
-/** The parts of tfjs-wasm's backend the kernel uses. */
-interface WasmBackend {
-  wasm: { asm?: { memory?: WebAssembly.Memory } };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: "float32"): tf.TensorInfo;
-}
-
-/** The exports of batchedMatMul.wat (pointers and strides in bytes). */
+/** The exports of batchedMatMul.wat: pointers and strides in bytes, then m, k, n; `transA` 0 or 1. */
 interface BatchedMatMulExports {
   matmulNN(
-    ...args: [
-      a: number,
-      b: number,
-      c: number,
-      batch: number,
-      m: number,
-      k: number,
-      n: number,
-      aStride: number,
-      bStride: number,
-      transA: number,
-    ]
+    a: number,
+    b: number,
+    c: number,
+    batch: number,
+    m: number,
+    k: number,
+    n: number,
+    ...rest: number[]
   ): void;
   matmulNT(
-    ...args: [
-      a: number,
-      b: number,
-      c: number,
-      batch: number,
-      m: number,
-      k: number,
-      n: number,
-      aStride: number,
-      bStride: number,
-    ]
+    a: number,
+    b: number,
+    c: number,
+    batch: number,
+    m: number,
+    k: number,
+    n: number,
+    ...rest: number[]
   ): void;
-}
-
-const instances = new WeakMap<WebAssembly.Memory, BatchedMatMulExports | null>();
-
-/** The kernels bound to `memory`, or null where WebAssembly SIMD is missing. Compiled once per memory. */
-function kernelsFor(memory: WebAssembly.Memory): BatchedMatMulExports | null {
-  if (!instances.has(memory)) {
-    const bytes = Uint8Array.from(atob(BATCHED_MAT_MUL_WASM), (c) => c.charCodeAt(0));
-    const exports = WebAssembly.validate(bytes)
-      ? (new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } })
-          .exports as unknown as BatchedMatMulExports)
-      : null;
-    instances.set(memory, exports);
-  }
-  return instances.get(memory)!;
 }
 
 /** Operands of a batched product, as {@link batchedMatMul} needs them. */
@@ -77,11 +49,10 @@ export interface BatchedProduct {
  * no SIMD, not float32, or both operands transposed) so the caller falls back to tfjs's own kernel.
  */
 export function batchedMatMul(backend: tf.KernelBackend, p: BatchedProduct): tf.TensorInfo | undefined {
-  const wasm = backend as unknown as WasmBackend;
-  const memory = wasm.wasm?.asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory) || (p.transposeA && p.transposeB)) return undefined;
+  const heap = wasmHeap(backend);
+  if (heap === undefined || (p.transposeA && p.transposeB)) return undefined;
   if (p.a.dtype !== "float32" || p.b.dtype !== "float32") return undefined;
-  const kernels = kernelsFor(memory);
+  const kernels = kernelModule<BatchedMatMulExports>(BATCHED_MAT_MUL_WASM, heap.memory);
   if (kernels === null) return undefined;
   const [ra, rb] = [p.a.shape.length, p.b.shape.length];
   const [m, k] = p.transposeA
@@ -91,10 +62,9 @@ export function batchedMatMul(backend: tf.KernelBackend, p: BatchedProduct): tf.
   const size = (x: tf.TensorInfo) => x.shape.reduce((s, d) => s * d, 1);
   const aStride = size(p.a) === m * k ? 0 : m * k * 4;
   const bStride = size(p.b) === k * n ? 0 : k * n * 4;
-  const out = wasm.makeOutput(p.outShape, "float32"); // may grow the memory: read offsets after
+  const out = heap.makeOutput(p.outShape, "float32"); // may grow the memory: read offsets after
   if (p.batch * m * n === 0) return out;
-  const offset = (x: tf.TensorInfo) => wasm.dataIdMap.get(x.dataId)!.memoryOffset;
-  const [a, b, c] = [offset(p.a), offset(p.b), offset(out)];
+  const [a, b, c] = [heap.offset(p.a), heap.offset(p.b), heap.offset(out)];
   if (p.transposeB) kernels.matmulNT(a, b, c, p.batch, m, k, n, aStride, bStride);
   else kernels.matmulNN(a, b, c, p.batch, m, k, n, aStride, bStride, p.transposeA ? 1 : 0);
   return out;
