@@ -8,28 +8,13 @@ import type * as tf from "@tensorflow/tfjs";
 import { BATCHED_MAT_MUL_WASM } from "./batchedMatMulWasm.js";
 import { kernelModule, wasmHeap } from "./wasmHeap.js";
 
-/** The exports of batchedMatMul.wat: pointers and strides in bytes, then m, k, n; `transA` 0 or 1. */
+/** A product over batch matrices: pointers a, b, c and then batch, m, k, n, strides (bytes), and for NN `transA`. */
+type Product = (a: number, b: number, c: number, batch: number, ...sizesAndStrides: number[]) => void;
+
+/** The exports of batchedMatMul.wat. */
 interface BatchedMatMulExports {
-  matmulNN(
-    a: number,
-    b: number,
-    c: number,
-    batch: number,
-    m: number,
-    k: number,
-    n: number,
-    ...rest: number[]
-  ): void;
-  matmulNT(
-    a: number,
-    b: number,
-    c: number,
-    batch: number,
-    m: number,
-    k: number,
-    n: number,
-    ...rest: number[]
-  ): void;
+  matmulNN: Product;
+  matmulNT: Product;
 }
 
 /** Operands of a batched product, as {@link batchedMatMul} needs them. */
