@@ -9,3 +9,4 @@ export * from "./layers/cnn/index.js";
 export * from "./layers/pooling/index.js";
 export * from "./models/cnn/index.js";
 export * from "./train/index.js";
+export { type ModelFilesOptions, modelFiles } from "./io/modelFiles.js";
