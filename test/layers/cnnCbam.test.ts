@@ -14,7 +14,7 @@ import {
   disposeWeights,
   flat,
   onEachBackend,
-  saveAndLoad,
+  assertRoundTrips,
   shapeOf,
   trainAndCount,
   values,
@@ -122,34 +122,19 @@ onEachBackend("Cbam", () => {
       [null, C],
       [null, H, W],
     ]);
-    const input = tf.input({ shape: [H, W, C] });
-    const model = tf.model({ inputs: input, outputs: cbam.apply(input) as tf.SymbolicTensor[] });
-    const config = cbam.getConfig();
-    for (const [k, v] of Object.entries({ ratio: 2, kernelSize: 7, returnAttention: true, seed: 3 }))
-      assert.equal(config[k], v, k);
-    const clone = Cbam.fromConfig(Cbam, config) as Cbam;
-    clone.build([null, H, W, C]);
-    clone.setWeights(cbam.getWeights());
     const x = tf.tensor4d(images);
-    const want = values(() => cbam.apply(x) as tf.Tensor[]);
-    assertClose(
-      values(() => clone.apply(x) as tf.Tensor[]),
-      want,
-      0,
-      "fromConfig",
-    );
-    const loaded = await saveAndLoad(model);
-    assertClose(
-      values(() => loaded.predict(x) as tf.Tensor[]),
-      want,
-      0,
-      "save → load",
-    );
+    const dispose = await assertRoundTrips({
+      layer: cbam,
+      cls: Cbam,
+      inputs: tf.input({ shape: [H, W, C] }),
+      buildShape: [null, H, W, C],
+      config: { ratio: 2, kernelSize: 7, returnAttention: true, seed: 3 },
+      feed: x,
+    });
     assertFlat("apply", () => cbam.apply(x));
     assertFlat("callAndReturnAttention", () => cbam.callAndReturnAttention(x as tf.Tensor4D));
     tf.dispose(x);
-    for (const m of [model, loaded]) m.dispose();
-    disposeWeights(clone);
+    dispose();
   });
 
   test("conv + Cbam: one step lowers the loss; 200 steps keep numTensors flat", async () => {

@@ -115,3 +115,48 @@ export function assertFlat(where: string, f: () => tf.Tensor | tf.Tensor[] | obj
   for (let k = 0; k < 5; k++) run();
   assert.equal(tf.memory().numTensors, numTensors, `${where}: tensors leaked`);
 }
+
+/** What {@link assertRoundTrips} checks: a layer, its class, symbolic inputs, expected config entries, a feed. */
+export interface RoundTrip<L extends tf.layers.Layer> {
+  layer: L;
+  cls: tf.serialization.SerializableConstructor<L>;
+  /** Symbolic inputs the layer is applied to, to make a model that saves and loads. */
+  inputs: tf.SymbolicTensor | tf.SymbolicTensor[];
+  /** The shape the clone from `fromConfig` is built with. */
+  buildShape: tf.Shape;
+  /** Entries `getConfig()` must hold. */
+  config: Record<string, unknown>;
+  /** Concrete inputs to compare outputs on (disposed by the caller). */
+  feed: tf.Tensor | tf.Tensor[];
+}
+
+/**
+ * getConfig → fromConfig (with the weights copied) and a model save → load both give outputs identical to the
+ * layer's on `feed`. Returns the disposer of what it made (the model owns the layer: call it last).
+ */
+export async function assertRoundTrips<L extends tf.layers.Layer>(r: RoundTrip<L>): Promise<() => void> {
+  const model = tf.model({ inputs: r.inputs, outputs: r.layer.apply(r.inputs) as tf.SymbolicTensor[] });
+  const config = r.layer.getConfig();
+  for (const [k, v] of Object.entries(r.config)) assert.equal(config[k], v, k);
+  const clone = r.cls.fromConfig(r.cls, config) as L;
+  clone.build(r.buildShape);
+  clone.setWeights(r.layer.getWeights());
+  const want = values(() => r.layer.apply(r.feed) as tf.Tensor[]);
+  assertClose(
+    values(() => clone.apply(r.feed) as tf.Tensor[]),
+    want,
+    0,
+    "fromConfig",
+  );
+  const loaded = await saveAndLoad(model);
+  assertClose(
+    values(() => loaded.predict(r.feed) as tf.Tensor[]),
+    want,
+    0,
+    "save → load",
+  );
+  return () => {
+    for (const m of [model, loaded]) m.dispose();
+    disposeWeights(clone);
+  };
+}

@@ -13,7 +13,7 @@ import {
   disposeWeights,
   flat,
   onEachBackend,
-  saveAndLoad,
+  assertRoundTrips,
   shapeOf,
   trainAndCount,
   values,
@@ -73,34 +73,19 @@ onEachBackend("SqueezeExcitation", () => {
 
   test("getConfig → fromConfig and save → load give identical outputs; calls leak nothing", async () => {
     const se = new SqueezeExcitation({ ratio: 3, seed: 5, returnAttention: true, name: "se" });
-    const input = tf.input({ shape: [H, W, C] });
-    const model = tf.model({ inputs: input, outputs: se.apply(input) as tf.SymbolicTensor[] });
-    const config = se.getConfig();
-    assert.equal(config.ratio, 3);
-    assert.equal(config.seed, 5);
-    assert.equal(config.returnAttention, true);
-    const clone = SqueezeExcitation.fromConfig(SqueezeExcitation, config) as SqueezeExcitation;
-    clone.build([null, H, W, C]);
-    clone.setWeights(se.getWeights());
     const x = tf.tensor4d(images);
-    assertClose(
-      values(() => clone.apply(x) as tf.Tensor[]),
-      values(() => se.apply(x) as tf.Tensor[]),
-      0,
-      "fromConfig",
-    );
-    const loaded = await saveAndLoad(model);
-    assertClose(
-      values(() => loaded.predict(x) as tf.Tensor[]),
-      values(() => model.predict(x) as tf.Tensor[]),
-      0,
-      "load",
-    );
+    const dispose = await assertRoundTrips({
+      layer: se,
+      cls: SqueezeExcitation,
+      inputs: tf.input({ shape: [H, W, C] }),
+      buildShape: [null, H, W, C],
+      config: { ratio: 3, seed: 5, returnAttention: true },
+      feed: x,
+    });
     assertFlat("apply", () => se.apply(x));
     assertFlat("callAndReturnAttention", () => se.callAndReturnAttention(x as tf.Tensor4D));
     tf.dispose(x);
-    for (const m of [model, loaded]) m.dispose();
-    disposeWeights(clone);
+    dispose();
   });
 
   test("conv + SqueezeExcitation: one step lowers the loss; 200 steps keep numTensors flat", async () => {

@@ -17,7 +17,7 @@ import {
   disposeWeights,
   flat,
   onEachBackend,
-  saveAndLoad,
+  assertRoundTrips,
   shapeOf,
   trainAndCount,
   values,
@@ -174,36 +174,21 @@ onEachBackend("AttentionPooling", () => {
         [null, T],
       ],
     );
-    const inputs = [tf.input({ shape: [T, E] }), tf.input({ shape: [T] })];
-    const model = tf.model({ inputs, outputs: pool.apply(inputs) as tf.SymbolicTensor[] });
-    const config = pool.getConfig();
-    for (const [k, v] of Object.entries({ score: "mlp", units: U, returnAttention: true, seed: 8 }))
-      assert.equal(config[k], v, k);
-    const clone = AttentionPooling.fromConfig(AttentionPooling, config) as AttentionPooling;
-    clone.build([null, T, E]);
-    clone.setWeights(pool.getWeights());
     const feed = [tf.tensor3d(sequences), validLensMask(validLens, T)];
-    const want = values(() => pool.apply(feed) as tf.Tensor[]);
-    assertClose(
-      values(() => clone.apply(feed) as tf.Tensor[]),
-      want,
-      0,
-      "fromConfig",
-    );
-    const loaded = await saveAndLoad(model);
-    assertClose(
-      values(() => loaded.predict(feed) as tf.Tensor[]),
-      want,
-      0,
-      "save → load",
-    );
+    const dispose = await assertRoundTrips({
+      layer: pool,
+      cls: AttentionPooling,
+      inputs: [tf.input({ shape: [T, E] }), tf.input({ shape: [T] })],
+      buildShape: [null, T, E],
+      config: { score: "mlp", units: U, returnAttention: true, seed: 8 },
+      feed,
+    });
     assertFlat("apply", () => pool.apply(feed));
     assertFlat("callAndReturnAttention", () =>
       pool.callAndReturnAttention(feed[0] as tf.Tensor3D, feed[1] as tf.Tensor2D),
     );
     tf.dispose(feed);
-    for (const m of [model, loaded]) m.dispose();
-    disposeWeights(clone);
+    dispose();
   });
 
   for (const score of ["mlp", "query"] as const) {

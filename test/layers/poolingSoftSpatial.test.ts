@@ -14,7 +14,7 @@ import {
   assertFlat,
   disposeWeights,
   onEachBackend,
-  saveAndLoad,
+  assertRoundTrips,
   shapeOf,
   trainAndCount,
   values,
@@ -126,37 +126,19 @@ onEachBackend("SoftSpatialAttentionPooling", () => {
       [null, H, W],
       [null, 2],
     ]);
-    const input = tf.input({ shape: [H, W, C] });
-    const model = tf.model({ inputs: input, outputs: pool.apply(input) as tf.SymbolicTensor[] });
-    const config = pool.getConfig();
-    for (const [k, v] of Object.entries({ temperature: 2, returnAttention: true, seed: 4 }))
-      assert.equal(config[k], v, k);
-    const clone = SoftSpatialAttentionPooling.fromConfig(
-      SoftSpatialAttentionPooling,
-      config,
-    ) as SoftSpatialAttentionPooling;
-    clone.build([null, H, W, C]);
-    clone.setWeights(pool.getWeights());
     const x = tf.tensor4d(images);
-    const want = values(() => pool.apply(x) as tf.Tensor[]);
-    assertClose(
-      values(() => clone.apply(x) as tf.Tensor[]),
-      want,
-      0,
-      "fromConfig",
-    );
-    const loaded = await saveAndLoad(model);
-    assertClose(
-      values(() => loaded.predict(x) as tf.Tensor[]),
-      want,
-      0,
-      "save → load",
-    );
+    const dispose = await assertRoundTrips({
+      layer: pool,
+      cls: SoftSpatialAttentionPooling,
+      inputs: tf.input({ shape: [H, W, C] }),
+      buildShape: [null, H, W, C],
+      config: { temperature: 2, returnAttention: true, seed: 4 },
+      feed: x,
+    });
     assertFlat("apply", () => pool.apply(x));
     assertFlat("callAndReturnAttention", () => pool.callAndReturnAttention(x as tf.Tensor4D));
     tf.dispose(x);
-    for (const m of [model, loaded]) m.dispose();
-    disposeWeights(clone);
+    dispose();
   });
 
   test("conv + soft spatial pooling: one step lowers the loss; 200 steps keep numTensors flat", async () => {
