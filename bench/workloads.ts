@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { TransformerEncoderLayer } from "../lib/layers/index.js";
 import { mulberry32 } from "../lib/random/prng.js";
+import { applyOptimizerStep } from "../lib/train/adamStep.js";
 
 /** One workload: `setup` returns the function to time (it must finish its work, e.g. read back a value). */
 export interface Workload {
@@ -128,12 +129,12 @@ function encoderTrainStep(): Workload {
       const optimizer = tf.train.adam(1e-3);
       return {
         run: async () => {
-          const loss = optimizer.minimize(
+          const { value: loss, grads } = optimizer.computeGradients(
             () => tf.losses.softmaxCrossEntropy(targets, model.logits(tokens, true)) as tf.Scalar,
-            true,
           );
-          await loss!.data();
-          loss!.dispose();
+          applyOptimizerStep(optimizer, grads); // what fit and trainStep do: fused Adam on wasm
+          await loss.data();
+          tf.dispose([loss, ...Object.values(grads)]);
         },
         dispose: () => {
           tf.dispose([tokens, targets, model.embedding]);

@@ -4,6 +4,7 @@
  * 2017 §5 (teacher forcing, Adam with warm-up); tfjs `Optimizer.minimize`.
  */
 import * as tf from "@tensorflow/tfjs";
+import { applyOptimizerStep } from "../train/adamStep.js";
 
 export { setLearningRate } from "../train/fit.js";
 
@@ -51,9 +52,10 @@ export function trainStep(
     });
     return sequenceCrossEntropy(logits as tf.Tensor, batch.tgtOut, padId);
   };
-  const cost = optimizer.minimize(loss, true, vars)!;
+  const { value: cost, grads } = optimizer.computeGradients(loss, vars);
+  applyOptimizerStep(optimizer, grads); // fused on wasm for Adam, else applyGradients: the same numbers
   const value = cost.dataSync()[0]!;
-  cost.dispose();
+  tf.dispose([cost, ...Object.values(grads)]);
   return value;
 }
 

@@ -5,6 +5,7 @@
  * Also the speed kernels that replace a stock wasm kernel with a faster one (`setWasmSpeedKernels`).
  */
 import * as tf from "@tensorflow/tfjs";
+import { ADAM_UPDATE, adamUpdateKernel } from "./kernels/adamUpdate.js";
 import { fastBatchMatMulKernel } from "./kernels/batchMatMul.js";
 import {
   fastConcatKernel,
@@ -90,6 +91,7 @@ export function setWasmSpeedKernels(on: boolean): boolean {
   if (on === wasOn) return wasOn;
   if (on) {
     registerWasmTrainingKernels(); // the scatter-add UnsortedSegmentSum, which the one-hot product wraps
+    if (tf.getKernel(ADAM_UPDATE, "wasm") === undefined) tf.registerKernel(adamUpdateKernel("wasm")); // lib/train/adamStep.ts
     const names = [
       "BatchMatMul",
       "Sum",

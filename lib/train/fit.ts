@@ -5,6 +5,7 @@
  * `Model.fit` (callbacks, `EarlyStopping(monitor, patience, min_delta)`); tfjs `Optimizer.minimize`.
  */
 import * as tf from "@tensorflow/tfjs";
+import { applyOptimizerStep } from "./adamStep.js";
 import { epochBatches } from "./batches.js";
 import { type EpochLog, type ProgressMode, progressReporter } from "./progress.js";
 
@@ -101,7 +102,7 @@ export async function fit<B extends tf.TensorContainer>(options: FitOptions<B>):
           `fit: the loss is ${value} at epoch ${epoch}, step ${i + 1} (step ${step} overall); the weights were not updated`,
         );
       }
-      optimizer.applyGradients(grads);
+      applyOptimizerStep(optimizer, grads);
       tf.dispose(grads);
       lossSum += value * indices.length;
       seen += indices.length;

@@ -1,4 +1,5 @@
 // Training: the fit loop, seeded batches and progress reporting.
+export { applyOptimizerStep } from "./adamStep.js";
 export { epochBatches, take } from "./batches.js";
 export {
   type EarlyStopping,
