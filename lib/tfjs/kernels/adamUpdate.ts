@@ -4,7 +4,7 @@
  * dozen kernels per variable. `applyAdamStep` (lib/train/adamStep.ts) calls it. Follows tfjs-core's kernel
  * contract (`registerKernel`, outputs from `makeOutput`) and tfjs-core 4.22 `optimizers/adam_optimizer.ts`.
  */
-import type * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs";
 import { ADAM_UPDATE_WASM } from "./adamUpdateWasm.js";
 import { kernelModule, wasmHeap } from "./wasmHeap.js";
 
@@ -50,7 +50,7 @@ export function adamUpdateKernel(backendName = "wasm"): tf.KernelConfig {
       }
     }
     const outs = [0, 1, 2].map(() => heap.makeOutput([...x.shape], "float32"));
-    const n = x.shape.reduce((p, d) => p * d, 1);
+    const n = tf.util.sizeFromShape(x.shape);
     if (n > 0) {
       module.adamUpdate(
         ...[x, m, v, g, ...outs].map((t) => heap.offset(t)),

@@ -20,8 +20,6 @@ interface BatchMatMulAttrs {
   transposeB: boolean;
 }
 
-const size = (shape: readonly number[]) => shape.reduce((p, n) => p * n, 1);
-
 /** The product shape: broadcast batch dimensions, then rows of `a`, columns of `b`. */
 function outShape(a: tf.TensorInfo, b: tf.TensorInfo, attrs: BatchMatMulAttrs): number[] {
   const [ra, rb] = [a.shape.length, b.shape.length];
@@ -43,30 +41,21 @@ export function fastBatchMatMulKernel(
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const attrs = args.attrs as unknown as BatchMatMulAttrs;
     const backend = args.backend as tf.KernelBackend;
+    const size = tf.util.sizeFromShape;
     const [batchA, batchB] = [size(a.shape.slice(0, -2)), size(b.shape.slice(0, -2))];
+    const shape = outShape(a, b, attrs);
+    const simd = () =>
+      batchedMatMul(backend, { a, b, ...attrs, batch: size(shape.slice(0, -2)), outShape: shape });
     if (batchB !== 1) {
-      const shape = outShape(a, b, attrs);
-      const batch = size(shape.slice(0, -2));
       const whole = (x: tf.TensorInfo, n: number) =>
         n === 1 || x.shape.slice(0, -2).join() === shape.slice(0, -2).join();
-      const out =
-        whole(a, batchA) && whole(b, batchB)
-          ? batchedMatMul(backend, { a, b, ...attrs, batch, outShape: shape })
-          : undefined;
-      return out ?? original.kernelFunc(args);
+      return (whole(a, batchA) && whole(b, batchB) ? simd() : undefined) ?? original.kernelFunc(args);
     }
     const plain = !attrs.transposeA && !attrs.transposeB && batchA === 1;
     if (plain || a.dtype !== "float32" || b.dtype !== "float32") return original.kernelFunc(args);
     if (attrs.transposeA && !attrs.transposeB) {
       // Aᵀ·B (every weight gradient Xᵀ·dY): XNNPACK would pack the large B afresh for a short product
-      const shape = outShape(a, b, attrs);
-      const out = batchedMatMul(backend, {
-        a,
-        b,
-        ...attrs,
-        batch: size(shape.slice(0, -2)),
-        outShape: shape,
-      });
+      const out = simd();
       if (out) return out;
     }
     const temporaries: tf.TensorInfo[] = [];
@@ -79,7 +68,6 @@ export function fastBatchMatMulKernel(
       return t;
     };
     try {
-      const shape = outShape(a, b, attrs);
       const aRows = attrs.transposeA ? swapped(a) : a; // [..., M, K]
       const bMatrix = attrs.transposeB ? swapped(b) : b; // [..., K, N]
       const [k, n] = bMatrix.shape.slice(-2) as [number, number];

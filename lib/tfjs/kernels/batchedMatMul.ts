@@ -4,7 +4,7 @@
  * 4.22 runs these in a scalar loop. Follows the wasm backend's data layout (`dataIdMap` → `memoryOffset`,
  * `makeOutput`) in tfjs-backend-wasm 4.22 `backend_wasm.ts`.
  */
-import type * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs";
 import { BATCHED_MAT_MUL_WASM } from "./batchedMatMulWasm.js";
 import { kernelModule, wasmHeap } from "./wasmHeap.js";
 
@@ -44,9 +44,8 @@ export function batchedMatMul(backend: tf.KernelBackend, p: BatchedProduct): tf.
     ? [p.a.shape[ra - 1]!, p.a.shape[ra - 2]!]
     : [p.a.shape[ra - 2]!, p.a.shape[ra - 1]!];
   const n = p.transposeB ? p.b.shape[rb - 2]! : p.b.shape[rb - 1]!;
-  const size = (x: tf.TensorInfo) => x.shape.reduce((s, d) => s * d, 1);
-  const aStride = size(p.a) === m * k ? 0 : m * k * 4;
-  const bStride = size(p.b) === k * n ? 0 : k * n * 4;
+  const aStride = tf.util.sizeFromShape(p.a.shape) === m * k ? 0 : m * k * 4;
+  const bStride = tf.util.sizeFromShape(p.b.shape) === k * n ? 0 : k * n * 4;
   const out = heap.makeOutput(p.outShape, "float32"); // may grow the memory: read offsets after
   if (p.batch * m * n === 0) return out;
   const [a, b, c] = [heap.offset(p.a), heap.offset(p.b), heap.offset(out)];

@@ -26,7 +26,7 @@ interface BlockCopyExports {
   gatherRows(table: number, indices: number, dst: number, count: number, rowBytes: number): void;
 }
 
-const product = (dims: readonly number[]) => dims.reduce((p, n) => p * n, 1);
+const product = tf.util.sizeFromShape;
 
 /** The heap and the copy kernel, or `undefined` when this backend or dtype cannot use them. */
 function copier(backend: tf.KernelBackend, dtype: tf.DataType) {

@@ -4,7 +4,7 @@
  * output is the same single float add, so results are identical to tfjs's. Any other Add goes to tfjs's own
  * kernel. Follows tfjs-core's binary kernel contract (`inputs.a`, `inputs.b`).
  */
-import type * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs";
 import { BROADCAST_ADD_WASM } from "./broadcastAddWasm.js";
 import { kernelModule, wasmHeap } from "./wasmHeap.js";
 
@@ -13,7 +13,7 @@ interface BroadcastAddExports {
   addRowVector(x: number, v: number, out: number, rows: number, cols: number): void;
 }
 
-const size = (shape: readonly number[]) => shape.reduce((p, n) => p * n, 1);
+const size = tf.util.sizeFromShape;
 
 /** True when `v` is a row vector for `x`: one dimension of x's last size, or leading ones then it. */
 function isRowVector(x: tf.TensorInfo, v: tf.TensorInfo): boolean {

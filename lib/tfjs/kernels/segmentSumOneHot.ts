@@ -15,7 +15,7 @@ export const ONE_HOT_LIMIT = 4 * 1024 * 1024;
 export function oneHotSegmentSum(x: tf.Tensor, segmentIds: tf.Tensor, numSegments: number): tf.Tensor {
   const n = segmentIds.size;
   const rest = x.shape.slice(segmentIds.rank);
-  const d = rest.reduce((a, b) => a * b, 1);
+  const d = tf.util.sizeFromShape(rest);
   return tf.tidy(() => {
     const ids = tf.reshape(tf.cast(segmentIds, "int32"), [n]) as tf.Tensor1D; // [N]
     const oneHot = tf.cast(tf.oneHot(ids, numSegments), "float32"); // [N, S] (wasm fills int32 only)
@@ -34,8 +34,8 @@ export function fastSegmentSumKernel(original: tf.KernelConfig): tf.KernelConfig
   const kernelFunc: tf.KernelFunc = (args) => {
     const { x, segmentIds } = args.inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
     const { numSegments } = args.attrs as unknown as UnsortedSegmentSumAttrs;
-    const n = segmentIds.shape.reduce((a, b) => a * b, 1);
-    const d = x.shape.slice(segmentIds.shape.length).reduce((a, b) => a * b, 1);
+    const n = tf.util.sizeFromShape(segmentIds.shape);
+    const d = tf.util.sizeFromShape(x.shape.slice(segmentIds.shape.length));
     const small = n > 0 && d > 0 && numSegments > 0 && n * numSegments <= ONE_HOT_LIMIT;
     const prefix = segmentIds.shape.every((k, i) => x.shape[i] === k);
     return x.dtype === "float32" && small && prefix ? viaOneHot.kernelFunc(args) : original.kernelFunc(args);

@@ -7,7 +7,7 @@
  * own kernel. Follows tfjs-core's `Sum` kernel contract (`axis`, `keepDims`) and tfjs-backend-wasm 4.22
  * `kernels/Sum.ts`.
  */
-import type * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs";
 import { batchedMatMul } from "./batchedMatMul.js";
 
 /** Attributes of the Sum kernel (tfjs-core `SumAttrs`). */
@@ -32,9 +32,9 @@ export function fastSumKernel(original: tf.KernelConfig, fill: tf.KernelConfig):
     const r = leadingAxes(attrs.axis, x.shape.length);
     if (r === 0 || x.dtype !== "float32") return original.kernelFunc(args);
     const backend = args.backend as tf.KernelBackend;
-    const m = x.shape.slice(0, r).reduce((p, n) => p * n, 1);
+    const m = tf.util.sizeFromShape(x.shape.slice(0, r));
     const rest = x.shape.slice(r);
-    const n = rest.reduce((p, k) => p * k, 1);
+    const n = tf.util.sizeFromShape(rest);
     if (m === 0 || n === 0) return original.kernelFunc(args);
     const ones = fill.kernelFunc({
       inputs: {},
