@@ -2,9 +2,8 @@
  * EN→FR in the lab: lib/cases/enfr's generated corpus and its Transformer (tiny preset, 1+1 layers), trained
  * on seeded random batches of the training split; evaluated by greedy translation of held-out sentences.
  */
-import * as tf from "@tensorflow/tfjs";
 import { ENFR_SEED_PAIR, ENFR_SPECIAL, enfrData } from "../../../lib/cases/enfr/data.js";
-import { enfrArrays, enfrTransformer, enfrTranslate } from "../../../lib/cases/enfr/model.js";
+import { enfrArrays, enfrBatch, enfrTransformer, enfrTranslate } from "../../../lib/cases/enfr/model.js";
 import { exactMatch } from "../../../lib/models/copyTask.js";
 import { mulberry32 } from "../../../lib/random/prng.js";
 import { enfrCodec } from "./codecs.js";
@@ -23,30 +22,11 @@ export const enfrTask: TrainTask = {
     const train = enfrArrays(enfrData({ seed: s.seed, testFraction: TEST_FRACTION }).train);
     const model = enfrTransformer({ dModel: 32, numHeads: 2, dFF: 64, seed: s.seed });
     const rng = mulberry32(s.seed);
-    const batch = () => {
-      const rows = Array.from({ length: s.batchSize }, () => rng.int(0, train.src.length - 1));
-      return {
-        src: tf.tensor2d(
-          rows.map((r) => train.src[r]!),
-          undefined,
-          "int32",
-        ), // [B, S]
-        tgtIn: tf.tensor2d(
-          rows.map((r) => train.tgtIn[r]!),
-          undefined,
-          "int32",
-        ), // [B, T]
-        tgtOut: tf.tensor2d(
-          rows.map((r) => train.tgtOut[r]!),
-          undefined,
-          "int32",
-        ), // [B, T]
-        srcValidLens: tf.tensor1d(
-          rows.map((r) => train.srcLens[r]!),
-          "int32",
-        ), // [B]
-      };
-    };
+    const batch = () =>
+      enfrBatch(
+        train,
+        Array.from({ length: s.batchSize }, () => rng.int(0, train.src.length - 1)),
+      );
     return { model, batch, padId: ENFR_SPECIAL.pad };
   },
   evaluate(model, s) {

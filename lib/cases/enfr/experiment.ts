@@ -13,12 +13,11 @@ import type { Seq2seqRnn } from "../../models/seq2seqRnn.js";
 import { sequenceCrossEntropy, warmupRate } from "../../models/seq2seqTraining.js";
 import type { Transformer } from "../../models/transformer.js";
 import { hashValue } from "../../records/record.js";
-import { take } from "../../train/batches.js";
 import { fit } from "../../train/fit.js";
 import { ENFR_SEED_PAIR, ENFR_SPECIAL, type EnfrPair, enfrData } from "./data.js";
 import {
-  type EnfrArrays,
   enfrArrays,
+  enfrBatch,
   enfrAttention,
   enfrGru,
   enfrMeanHeads,
@@ -90,15 +89,6 @@ export function enfrSeedChecks(cross: readonly (readonly (readonly number[])[])[
   };
 }
 
-function batchOf(arrays: EnfrArrays, ix: number[]) {
-  return {
-    src: tf.tensor2d(take(arrays.src, ix), undefined, "int32"),
-    srcLens: tf.tensor1d(take(arrays.srcLens, ix), "int32"),
-    tgtIn: tf.tensor2d(take(arrays.tgtIn, ix), undefined, "int32"),
-    tgtOut: tf.tensor2d(take(arrays.tgtOut, ix), undefined, "int32"),
-  };
-}
-
 export const enfrExperiment = defineExperiment<EnfrConfig, EnfrArtifacts>({
   name: "enfr",
   title: "EN→FR translation: a tiny Transformer learns elision, gender and negation (S002 §4.3 corrected)",
@@ -159,10 +149,10 @@ export const enfrExperiment = defineExperiment<EnfrConfig, EnfrArtifacts>({
       optimizer,
       variables: model.trainableWeights.map((w) => w.read() as tf.Variable),
       learningRate: (step) => warmupRate(step, config.learningRate, config.warmup),
-      batch: (ix) => batchOf(train, ix),
+      batch: (ix) => enfrBatch(train, ix),
       loss: (b) =>
         sequenceCrossEntropy(
-          model.apply([b.src, b.tgtIn], { training: true, srcValidLens: b.srcLens }) as tf.Tensor,
+          model.apply([b.src, b.tgtIn], { training: true, srcValidLens: b.srcValidLens }) as tf.Tensor,
           b.tgtOut,
           ENFR_SPECIAL.pad,
         ),
@@ -197,10 +187,10 @@ export const enfrExperiment = defineExperiment<EnfrConfig, EnfrArtifacts>({
         seed: config.seed + 1,
         optimizer: gruOptimizer,
         variables: rnn.trainableWeights.map((w) => w.read() as tf.Variable),
-        batch: (ix) => batchOf(train, ix),
+        batch: (ix) => enfrBatch(train, ix),
         loss: (b) =>
           sequenceCrossEntropy(
-            rnn.apply([b.src, b.tgtIn], { training: true, srcValidLens: b.srcLens }) as tf.Tensor,
+            rnn.apply([b.src, b.tgtIn], { training: true, srcValidLens: b.srcValidLens }) as tf.Tensor,
             b.tgtOut,
             ENFR_SPECIAL.pad,
           ),

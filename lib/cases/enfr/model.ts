@@ -10,6 +10,7 @@ import { Seq2seqRnn } from "../../models/seq2seqRnn.js";
 import { seq2seqRnnConfig } from "../../models/seq2seqRnnConfig.js";
 import { Transformer } from "../../models/transformer.js";
 import { transformerConfig } from "../../models/transformerConfig.js";
+import { take } from "../../train/batches.js";
 import { ENFR_SPECIAL, type EnfrPair, type EnfrVocab, enfrVocabs } from "./data.js";
 
 /** Longest English sentence (7 tokens) and longest French one (9 tokens) of the grammar. */
@@ -48,6 +49,27 @@ export function enfrArrays(pairs: readonly EnfrPair[]): EnfrArrays {
     srcLens: pairs.map((p) => p.en.length),
     tgtIn: pairs.map((p) => pad([ENFR_SPECIAL.bos, ...ids(v.fr, p.fr)], t)),
     tgtOut: pairs.map((p) => pad([...ids(v.fr, p.fr), ENFR_SPECIAL.eos], t)),
+  };
+}
+
+/** A batch of EN→FR pairs (a type alias, so it is a tfjs `TensorContainer`). */
+export type EnfrBatch = {
+  src: tf.Tensor2D;
+  srcValidLens: tf.Tensor1D;
+  tgtIn: tf.Tensor2D;
+  tgtOut: tf.Tensor2D;
+};
+
+/**
+ * Rows `ix` of `arrays` as a batch of int32 tensors, in `trainStep`'s shape (`src [B, S]`, `tgtIn`/`tgtOut`
+ * `[B, T]`, `srcValidLens [B]`); used by the experiment and the browser lab.
+ */
+export function enfrBatch(arrays: EnfrArrays, ix: readonly number[]): EnfrBatch {
+  return {
+    src: tf.tensor2d(take(arrays.src, ix), undefined, "int32"),
+    srcValidLens: tf.tensor1d(take(arrays.srcLens, ix), "int32"),
+    tgtIn: tf.tensor2d(take(arrays.tgtIn, ix), undefined, "int32"),
+    tgtOut: tf.tensor2d(take(arrays.tgtOut, ix), undefined, "int32"),
   };
 }
 
