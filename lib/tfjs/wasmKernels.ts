@@ -15,6 +15,7 @@ import {
 } from "./kernels/blockCopyKernels.js";
 import { fastAddKernel } from "./kernels/broadcastAdd.js";
 import { fastSegmentSumKernel } from "./kernels/segmentSumOneHot.js";
+import { fastIdentityKernel } from "./kernels/sharedIdentity.js";
 import { fastSumKernel } from "./kernels/sumLeadingAxes.js";
 import { conv2dBackpropFilterKernel } from "./kernels/conv2dBackpropFilter.js";
 import { depthwiseBackpropFilterKernel } from "./kernels/depthwiseBackpropFilter.js";
@@ -60,8 +61,8 @@ export function registerWasmTrainingKernels(): string[] {
 
 /**
  * wasm kernels that attnlab replaces with faster ones (lib/tfjs/kernels/batchMatMul.ts, sumLeadingAxes.ts,
- * segmentSumOneHot.ts, blockCopyKernels.ts, broadcastAdd.ts): seven of tfjs's own, and attnlab's scatter-add
- * UnsortedSegmentSum.
+ * segmentSumOneHot.ts, blockCopyKernels.ts, broadcastAdd.ts, sharedIdentity.ts): eight of tfjs's own, and
+ * attnlab's scatter-add UnsortedSegmentSum.
  */
 export const WASM_SPEED_KERNELS = [
   "BatchMatMul",
@@ -72,6 +73,7 @@ export const WASM_SPEED_KERNELS = [
   "Transpose",
   "GatherV2",
   "Add",
+  "Identity",
 ] as const;
 
 /** Environment variable that turns the speed kernels off in Node: `ATTNLAB_SPEED_KERNELS=0`. */
@@ -102,13 +104,14 @@ export function setWasmSpeedKernels(on: boolean): boolean {
       "Concat",
       "GatherV2",
       "Add",
+      "Identity",
     ];
     const kernels = names.map((n) => tf.getKernel(n, "wasm"));
     if (kernels.some((k) => k === undefined)) return wasOn; // not a tfjs-wasm we know
-    const [matMul, sum, transpose, fill, segmentSum, splitV, concat, gather, add] =
+    const [matMul, sum, transpose, fill, segmentSum, splitV, concat, gather, add, identity] =
       kernels as tf.KernelConfig[];
     const replacements = [
-      [matMul, fastBatchMatMulKernel(matMul, transpose)],
+      [matMul, fastBatchMatMulKernel(matMul)],
       [sum, fastSumKernel(sum, fill)],
       [segmentSum, fastSegmentSumKernel(segmentSum)],
       [splitV, fastSplitVKernel(splitV)],
@@ -116,6 +119,7 @@ export function setWasmSpeedKernels(on: boolean): boolean {
       [transpose, fastTransposeKernel(transpose)],
       [gather, fastGatherKernel(gather)],
       [add, fastAddKernel(add)],
+      [identity, fastIdentityKernel(identity)],
     ] as const;
     for (const [original, faster] of replacements) {
       stock.set(original.kernelName, original);

@@ -26,6 +26,14 @@ const MATMULS: [number[], number[], boolean, boolean][] = [
   [[2, 5, 3], [1, 3, 4], false, false], // b with a batch of one
   [[5, 3], [1, 4, 3], false, true], // out [1, 5, 4]
   [[1, 0, 3], [3, 4], false, false], // empty
+  // 4 × 8 tiles: rows 4 at a time then one, a narrower last panel, B read in place when m < 4 and n % 8 = 0
+  [[9, 13], [13, 20], false, false],
+  [[13, 9], [13, 20], true, false],
+  [[9, 13], [20, 13], false, true],
+  [[2, 13], [13, 16], false, false],
+  [[1, 13], [13, 24], false, false],
+  [[3, 2, 13], [3, 13, 24], false, false],
+  [[2, 13, 6], [13, 9], true, false], // a batched and transposed, b one matrix: packed once
   // both batched: attnlab's SIMD kernels (16-, 4- and 1-column blocks, k not a multiple of 4)
   [[2, 5, 3], [2, 3, 4], false, false],
   [[2, 5, 7], [2, 7, 21], false, false],
@@ -46,12 +54,50 @@ test("matMul with the speed kernels equals cpu in every transpose and batch form
   assert.equal(wasmSpeedKernelsOn(), true, "initBackend turns them on");
   assert.deepEqual(
     [...WASM_SPEED_KERNELS],
-    ["BatchMatMul", "Sum", "UnsortedSegmentSum", "SplitV", "Concat", "Transpose", "GatherV2", "Add"],
+    [
+      "BatchMatMul",
+      "Sum",
+      "UnsortedSegmentSum",
+      "SplitV",
+      "Concat",
+      "Transpose",
+      "GatherV2",
+      "Add",
+      "Identity",
+    ],
   );
   for (const [as, bs, ta, tb] of MATMULS) {
     const f = () => tf.matMul(randn(as, 1), randn(bs, 2), ta, tb);
     await assertSameOnWasmAndCpu(`matMul [${as}]${ta ? "ᵀ" : ""} · [${bs}]${tb ? "ᵀ" : ""}`, f);
     assertNoLeak(`matMul [${as}] · [${bs}]`, f);
+  }
+});
+
+test("plain and transposed products give XNNPACK's bits (tfjs's stock plain product)", () => {
+  const shapes: [number, number, number][] = [
+    [5, 3, 4],
+    [9, 13, 20],
+    [70, 130, 50],
+    [1024, 64, 192],
+    [33, 512, 65],
+  ];
+  for (const [m, k, n] of shapes) {
+    const [a, b] = [randn([m, k], 5), randn([k, n], 6)];
+    const [aT, bT] = [a.transpose(), b.transpose()];
+    const fast = [
+      tf.matMul(a, b),
+      tf.matMul(aT, b, true),
+      tf.matMul(a, bT, false, true),
+      tf.matMul(aT, bT, true, true),
+    ];
+    setWasmSpeedKernels(false);
+    const stock = tf.matMul(a, b); // XNNPACK
+    setWasmSpeedKernels(true);
+    const want = stock.dataSync();
+    for (const [i, c] of fast.entries()) {
+      assert.deepEqual(c.dataSync(), want, `[${m}, ${k}] · [${k}, ${n}], form ${i}`);
+    }
+    tf.dispose([a, b, aT, bT, stock, ...fast]);
   }
 });
 
@@ -174,6 +220,25 @@ test("split, concat, last-axis-preserving transposes, row gathers and bias adds 
     await assertSameOnWasmAndCpu(name, f, 0);
     assertNoLeak(name, f);
   }
+});
+
+test("Identity shares the buffer: a clone outlives its source, and the last of them frees it", () => {
+  const backend = tf.backend();
+  const buffers = backend.numDataIds();
+  const x = randn([4, 5], 31);
+  const want = x.dataSync().slice();
+  const y = x.clone();
+  const z = tf.engine().runKernel("Identity", { x: y }) as tf.Tensor;
+  assert.equal(backend.numDataIds(), buffers + 1, "the clones share x's buffer");
+  assert.deepEqual(z.shape, [4, 5]);
+  x.dispose();
+  y.dispose();
+  assert.deepEqual(z.dataSync(), want, "the last clone keeps the values");
+  z.dispose();
+  assert.equal(backend.numDataIds(), buffers, "freed with the last one");
+  const s = tf.tensor1d(["a", "b"], "string").clone(); // strings: tfjs's own kernel
+  assert.deepEqual(s.arraySync(), ["a", "b"]);
+  s.dispose();
 });
 
 test("leadingAxes names how many axes lead, or 0", () => {

@@ -1,15 +1,11 @@
 /**
  * A faster BatchMatMul for tfjs-wasm. Its own kernel sends only a plain, untransposed product of two single
- * matrices to XNNPACK (11–23 GFLOP/s here); every transposed or batched form falls to a scalar loop near
- * 1 GFLOP/s, and that covers both gradients of every dense layer (dX = dY·Wᵀ, dW = Xᵀ·dY). This kernel routes:
- * - `b` one matrix, `b` transposed: an explicit transpose of `b` (a copy, O(n²) against the product's O(n³)),
- *   `a`'s batch folded into rows, one plain product — XNNPACK's form;
- * - `b` one matrix, only `a` transposed (Xᵀ·dY), and two batched operands (attention's Q·Kᵀ, A·V and their
- *   gradients): attnlab's SIMD kernels (batchedMatMul.ts), when the batch dimensions match or one side is a
- *   single matrix;
- * - anything else: tfjs's own kernel.
+ * matrices to XNNPACK (24–35 GFLOP/s here); every transposed or batched form falls to a scalar loop near
+ * 1 GFLOP/s, and that covers both gradients of every dense layer (dX = dY·Wᵀ, dW = Xᵀ·dY) and attention. This
+ * kernel sends every float32 product whose batch dimensions match (or where one side is a single matrix) to
+ * attnlab's SIMD kernels (batchedMatMul.ts), which sum in XNNPACK's order: the plain product gives XNNPACK's
+ * bits, faster. `a`'s batch is folded into rows when `b` is one matrix. Anything else goes to tfjs's own kernel.
  * Choices measured in docs/performance.md.
- * Follows tfjs-backend-wasm 4.22 `kernels/BatchMatMul.ts` and `cc/batch_mat_mul_impl.cc` (the XNNPACK branch).
  */
 import * as tf from "@tensorflow/tfjs";
 import { batchedMatMul } from "./batchedMatMul.js";
@@ -29,61 +25,40 @@ function outShape(a: tf.TensorInfo, b: tf.TensorInfo, attrs: BatchMatMulAttrs): 
   return [...batch, rows, cols];
 }
 
-/**
- * Wraps tfjs-wasm's own BatchMatMul kernel (`original`) with the rewrite above. The result has the same
- * shape as tfjs's and, when `b` is one matrix, is computed by XNNPACK like tfjs's untransposed product.
- */
-export function fastBatchMatMulKernel(
-  original: tf.KernelConfig,
-  transpose: tf.KernelConfig,
-): tf.KernelConfig {
+/** Wraps tfjs-wasm's own BatchMatMul kernel (`original`) with the rewrite above; the result has tfjs's shape. */
+export function fastBatchMatMulKernel(original: tf.KernelConfig): tf.KernelConfig {
   const kernelFunc: tf.KernelFunc = (args) => {
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const attrs = args.attrs as unknown as BatchMatMulAttrs;
     const backend = args.backend as tf.KernelBackend;
     const size = tf.util.sizeFromShape;
-    const [batchA, batchB] = [size(a.shape.slice(0, -2)), size(b.shape.slice(0, -2))];
     const shape = outShape(a, b, attrs);
-    const simd = () =>
-      batchedMatMul(backend, { a, b, ...attrs, batch: size(shape.slice(0, -2)), outShape: shape });
-    if (batchB !== 1) {
-      const whole = (x: tf.TensorInfo, n: number) =>
-        n === 1 || x.shape.slice(0, -2).join() === shape.slice(0, -2).join();
-      return (whole(a, batchA) && whole(b, batchB) ? simd() : undefined) ?? original.kernelFunc(args);
-    }
-    const plain = !attrs.transposeA && !attrs.transposeB && batchA === 1;
-    if (plain || a.dtype !== "float32" || b.dtype !== "float32") return original.kernelFunc(args);
-    if (attrs.transposeA && !attrs.transposeB) {
-      // Aᵀ·B (every weight gradient Xᵀ·dY): XNNPACK would pack the large B afresh for a short product
-      const out = simd();
-      if (out) return out;
-    }
-    const temporaries: tf.TensorInfo[] = [];
-    /** `x` with its last two axes swapped, as a new buffer (freed below). */
-    const swapped = (x: tf.TensorInfo): tf.TensorInfo => {
-      const perm = x.shape.map((_, i) => i);
-      [perm[perm.length - 2], perm[perm.length - 1]] = [perm.length - 1, perm.length - 2];
-      const t = transpose.kernelFunc({ inputs: { x }, backend, attrs: { perm } }) as tf.TensorInfo;
-      temporaries.push(t);
-      return t;
-    };
-    try {
-      const aRows = attrs.transposeA ? swapped(a) : a; // [..., M, K]
-      const bMatrix = attrs.transposeB ? swapped(b) : b; // [..., K, N]
-      const [k, n] = bMatrix.shape.slice(-2) as [number, number];
-      // Same buffers, relabelled: a's batch folded into rows, b as one matrix.
-      const aFlat = { dataId: aRows.dataId, shape: [size(aRows.shape) / k, k], dtype: aRows.dtype };
-      const bFlat = { dataId: bMatrix.dataId, shape: [k, n], dtype: bMatrix.dtype };
-      const out = original.kernelFunc({
-        inputs: { a: aFlat, b: bFlat },
-        backend,
-        attrs: { transposeA: false, transposeB: false },
-      }) as tf.TensorInfo;
+    const batches = shape.slice(0, -2);
+    /** `x` is one matrix, or has the output's batch dimensions. */
+    const whole = (x: tf.TensorInfo) =>
+      size(x.shape.slice(0, -2)) === 1 || x.shape.slice(0, -2).join() === batches.join();
+    if (!whole(a) || !whole(b)) return original.kernelFunc(args);
+    const [ra, rb] = [a.shape.length, b.shape.length];
+    if (size(b.shape.slice(0, -2)) === 1 && !attrs.transposeA && size(a.shape.slice(0, -2)) > 1) {
+      // b is one matrix: fold a's batch into rows, one taller product (same buffers, relabelled)
+      const k = a.shape[ra - 1]!;
+      const aRows = { dataId: a.dataId, shape: [size(a.shape) / k, k], dtype: a.dtype };
+      const bMatrix = { dataId: b.dataId, shape: b.shape.slice(rb - 2), dtype: b.dtype };
+      const out = batchedMatMul(backend, {
+        a: aRows,
+        b: bMatrix,
+        ...attrs,
+        batch: 1,
+        outShape: [aRows.shape[0]!, shape.at(-1)!],
+      });
+      if (out === undefined) return original.kernelFunc(args);
       out.shape = shape;
       return out;
-    } finally {
-      for (const t of temporaries) backend.disposeData(t.dataId);
     }
+    return (
+      batchedMatMul(backend, { a, b, ...attrs, batch: size(batches), outShape: shape }) ??
+      original.kernelFunc(args)
+    );
   };
   // The stock kernel binds its wasm function in `setupFunc`, which the backend runs when it starts.
   return {
