@@ -2,14 +2,21 @@
  * `npm run bench`: every workload of bench/workloads.ts on every tfjs backend available here — wasm twice, with
  * tfjs's stock kernels ("wasm-stock", before) and with attnlab's speed kernels ("wasm", after) — and the same
  * workloads in PyTorch (one thread) when `import torch` works, all in one run; then the whole course in quick
- * mode, before and after. Prints a table of median times and ratios to PyTorch and writes a JSON record to
+ * mode, before and after. The compared measurements are interleaved, because this machine's speed drifts by
+ * ±30% over tens of seconds: in each of R rounds, each workload runs a slice of S/R seconds on wasm-stock, then
+ * wasm, then PyTorch (bench/torch_bench.py --serve, a child process); each is set up and warmed up once. The
+ * other backends (tensorflow, cpu) are timed after that, one after another. Prints a table of median times
+ * (all rounds pooled), ratios to PyTorch and the spread of the per-round ratios, and writes a JSON record to
  * records/bench/ (atomically).
  * Options: `--backends wasm,cpu` (default: tensorflow if installed, wasm-stock, wasm, cpu), `--seconds S` per
- * workload, `--no-course` to skip the course timing.
+ * workload and backend (split across the rounds), `--rounds R` (default 5), `--no-course` to skip the course
+ * timing.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { type ChildProcessByStdio, execFileSync, spawn, spawnSync } from "node:child_process";
 import { cpus } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
+import type { Readable, Writable } from "node:stream";
 import * as tf from "@tensorflow/tfjs";
 import { writeFileAtomic } from "../lib/io/writeFileAtomic.js";
 import { initBackend, setWasmSpeedKernels } from "../lib/tfjs/index.js";
@@ -21,114 +28,267 @@ const option = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const seconds = Number(option("seconds") ?? 1);
+const rounds = Number(option("rounds") ?? 5);
+if (!Number.isInteger(rounds) || rounds < 1)
+  throw new Error(`--rounds must be a whole number ≥ 1, not ${rounds}`);
 /** The pure-JS cpu backend is 7–40× slower: a few runs are enough there. */
 const MAX_RUNS = { cpu: 5, other: 200 } as const;
+/** The tfjs backends timed in rounds, interleaved with PyTorch: wasm with each kernel set. */
+const KERNEL_SETS = ["wasm-stock", "wasm"];
+const PYTORCH = "pytorch-1thread";
+
+/** Per-run milliseconds of one backend on one workload, one list per round (one round when not interleaved). */
+interface Timing {
+  workload: string;
+  backend: string;
+  rounds: number[][];
+  leakedTensors: number;
+}
 
 interface Row {
   workload: string;
   backend: string;
+  /** Median of all runs, all rounds pooled. */
   ms: number;
   runs: number;
   gflops?: number;
   leakedTensors: number;
+  /** Median of each round. */
+  roundMs: number[];
 }
 
-async function timeWorkload(backend: string, w: (typeof WORKLOADS)[number]): Promise<Row> {
-  const { run, dispose } = w.setup();
-  await run(); // warm-up: kernel compilation, first allocations
-  await run();
-  const before = tf.memory().numTensors; // a run must leave no tensor behind (setup/dispose are tfjs's business)
+/** A ratio of two backends' times on one workload, round by round (both timed in the same rounds). */
+interface Spread {
+  workload: string;
+  ratio: string;
+  perRound: number[];
+  median: number;
+  min: number;
+  max: number;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Per-run milliseconds of `run` for about `slice` seconds: at least 3 runs, at most `maxRuns`. */
+async function timeRuns(run: () => Promise<void>, slice: number, maxRuns: number): Promise<number[]> {
   const times: number[] = [];
   const start = performance.now();
-  const maxRuns = backend === "cpu" ? MAX_RUNS.cpu : MAX_RUNS.other;
-  while (times.length < 3 || (performance.now() - start < seconds * 1000 && times.length < maxRuns)) {
+  while (times.length < 3 || (performance.now() - start < slice * 1000 && times.length < maxRuns)) {
     const t0 = performance.now();
     await run();
     times.push(performance.now() - t0);
   }
-  const leakedTensors = tf.memory().numTensors - before;
-  dispose();
-  times.sort((a, b) => a - b);
-  const ms = times[Math.floor(times.length / 2)]!;
-  const gflops = w.flops === undefined ? undefined : w.flops / (ms * 1e6);
-  return {
-    workload: w.name,
-    backend,
-    ms,
-    runs: times.length,
-    gflops,
-    leakedTensors,
-  };
+  return times;
 }
 
-function torchTimes(): Record<string, number> | null {
+/** `timeRuns`, and how many tensors the runs left behind (must be 0; setup/dispose are tfjs's business). */
+async function timeSlice(run: () => Promise<void>, slice: number, maxRuns: number) {
+  const before = tf.memory().numTensors;
+  const ms = await timeRuns(run, slice, maxRuns);
+  return { ms, leaked: tf.memory().numTensors - before };
+}
+
+/**
+ * Not timed: kernel compilation, first allocations, and V8's tier-up (2 runs were not enough for the fast
+ * workloads: their first round came out 20–40% slow), so at least 2 runs and 0.25 s.
+ */
+async function warmUp(run: () => Promise<void>): Promise<void> {
+  const start = performance.now();
+  for (let runs = 0; runs < 2 || performance.now() - start < 250; runs++) await run();
+}
+
+function logSlice(label: string, backend: string, workload: string, ms: number[]): void {
+  console.error(
+    `${label}${backend.padEnd(16)} ${workload.padEnd(26)} ${median(ms).toFixed(2)} ms (${ms.length} runs)`,
+  );
+}
+
+async function useBackend(backend: string): Promise<void> {
+  if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not start`);
+  await tf.ready();
+}
+
+/** The first python3 where `import torch` works, or null. */
+function torchPython(): string | null {
   for (const python of ["/usr/bin/python3", "python3"]) {
     try {
       execFileSync(python, ["-c", "import torch"], { stdio: "ignore" });
-    } catch {
-      continue;
-    }
-    // One thread everywhere: torch's intra-op pool and the BLAS/OpenMP pools underneath it.
-    const env = { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
-    const out = execFileSync(python, [join(__dirname, "torch_bench.py"), String(seconds)], {
-      encoding: "utf8",
-      env,
-    });
-    return JSON.parse(out);
+      return python;
+    } catch {}
   }
   return null;
 }
+
+/** bench/torch_bench.py --serve: PyTorch on one thread, every workload set up once, timed on request. */
+class TorchServer {
+  private constructor(
+    private readonly child: ChildProcessByStdio<Writable, Readable, null>,
+    private readonly lines: AsyncIterator<string>,
+    readonly version: string,
+  ) {}
+
+  /** Starts the server and waits until it has warmed up; null where `import torch` fails. */
+  static async start(): Promise<TorchServer | null> {
+    const python = torchPython();
+    if (python === null) return null;
+    // One thread everywhere: torch's intra-op pool and the BLAS/OpenMP pools underneath it.
+    const env = { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
+    const child = spawn(python, [join(__dirname, "torch_bench.py"), "--serve"], {
+      env,
+      stdio: ["pipe", "pipe", "inherit"],
+    });
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    const ready = (await TorchServer.reply(child, lines)) as { version: string };
+    return new TorchServer(child, lines, ready.version);
+  }
+
+  private static async reply(child: { exitCode: number | null }, lines: AsyncIterator<string>) {
+    const line = await lines.next();
+    if (line.done) throw new Error(`bench/torch_bench.py --serve stopped (exit code ${child.exitCode})`);
+    return JSON.parse(line.value) as unknown;
+  }
+
+  /** Per-run milliseconds of `workload` for about `slice` seconds. */
+  async time(workload: string, slice: number): Promise<number[]> {
+    this.child.stdin.write(`${workload}\t${slice}\n`);
+    return (await TorchServer.reply(this.child, this.lines)) as number[];
+  }
+
+  close(): void {
+    this.child.stdin.end();
+  }
+}
+
+/**
+ * The wasm kernel sets asked for and PyTorch, interleaved in rounds: each workload is set up once on wasm (for
+ * both kernel sets) and warmed up on each kernel set before round 1; then each round times one slice per
+ * workload and side, in the order of `kernelSets`, then PyTorch.
+ */
+async function timeInterleaved(kernelSets: string[], torch: TorchServer | null): Promise<Timing[]> {
+  if (kernelSets.length > 0) await useBackend("wasm");
+  const sides = torch ? [...kernelSets, PYTORCH] : kernelSets;
+  const setups = kernelSets.length > 0 ? WORKLOADS.map((w) => w.setup()) : [];
+  for (const backend of kernelSets) {
+    setWasmSpeedKernels(backend === "wasm");
+    for (const { run } of setups) await warmUp(run);
+  }
+  const timings = WORKLOADS.flatMap((w) =>
+    sides.map((backend): Timing => ({ workload: w.name, backend, rounds: [], leakedTensors: 0 })),
+  );
+  const slice = seconds / rounds;
+  for (let round = 1; round <= rounds; round++)
+    for (const [i, w] of WORKLOADS.entries())
+      for (const backend of sides) {
+        let times: { ms: number[]; leaked: number };
+        if (backend === PYTORCH) times = { ms: await torch!.time(w.name, slice), leaked: 0 };
+        else {
+          setWasmSpeedKernels(backend === "wasm");
+          times = await timeSlice(setups[i]!.run, slice, MAX_RUNS.other);
+        }
+        const timing = timings.find((t) => t.workload === w.name && t.backend === backend)!;
+        timing.rounds.push(times.ms);
+        timing.leakedTensors += times.leaked;
+        logSlice(`round ${round}/${rounds} `, backend, w.name, times.ms);
+      }
+  for (const { dispose } of setups) dispose();
+  return timings;
+}
+
+/** One backend on its own, workload after workload, each set up, warmed up, timed for `seconds` and disposed. */
+async function timeSequentially(backend: string): Promise<Timing[]> {
+  await useBackend(backend);
+  const timings: Timing[] = [];
+  for (const w of WORKLOADS) {
+    const { run, dispose } = w.setup();
+    await warmUp(run);
+    const { ms, leaked } = await timeSlice(run, seconds, backend === "cpu" ? MAX_RUNS.cpu : MAX_RUNS.other);
+    dispose();
+    timings.push({ workload: w.name, backend, rounds: [ms], leakedTensors: leaked });
+    logSlice("", backend, w.name, ms);
+  }
+  return timings;
+}
+
+function toRow(t: Timing): Row {
+  const all = t.rounds.flat();
+  const ms = median(all);
+  const flops = WORKLOADS.find((w) => w.name === t.workload)?.flops;
+  return {
+    workload: t.workload,
+    backend: t.backend,
+    ms,
+    runs: all.length,
+    gflops: flops === undefined ? undefined : flops / (ms * 1e6),
+    leakedTensors: t.leakedTensors,
+    roundMs: t.rounds.map(median),
+  };
+}
+
+/** `num` / `den`, round by round (two of the backends timed in the same rounds); undefined if one is missing. */
+function spread(num: Row | undefined, den: Row | undefined): Spread | undefined {
+  if (!num || !den) return undefined;
+  const perRound = num.roundMs.map((ms, r) => ms / den.roundMs[r]!);
+  return {
+    workload: num.workload,
+    ratio: `${num.backend} / ${den.backend}`,
+    perRound,
+    median: median(perRound),
+    min: Math.min(...perRound),
+    max: Math.max(...perRound),
+  };
+}
+
+const formatSpread = (s: Spread) => `${s.median.toFixed(2)} (${s.min.toFixed(2)}–${s.max.toFixed(2)})`;
 
 async function main() {
   const chosen = await initBackend(); // registers the wasm training kernels and the .wasm location
   const available = ["tensorflow", "wasm", "cpu"].filter((b) => tf.findBackendFactory(b) !== null);
   const backends =
-    option("backends")?.split(",") ?? available.flatMap((b) => (b === "wasm" ? ["wasm-stock", "wasm"] : [b]));
-  const rows: Row[] = [];
-  for (const backend of backends) {
-    const stock = backend === "wasm-stock";
-    if (!(await tf.setBackend(stock ? "wasm" : backend))) throw new Error(`backend ${backend} did not start`);
-    await tf.ready();
-    setWasmSpeedKernels(!stock);
-    for (const w of WORKLOADS) {
-      const row = await timeWorkload(backend, w);
-      rows.push(row);
-      console.error(`${backend.padEnd(10)} ${w.name.padEnd(26)} ${row.ms.toFixed(2)} ms (${row.runs} runs)`);
-    }
-  }
-  const torch = torchTimes();
-  const table = rows.map((r) => ({
-    workload: r.workload,
-    backend: r.backend,
-    ms: +r.ms.toFixed(2),
-    "GFLOP/s": r.gflops === undefined ? "" : +r.gflops.toFixed(2),
-    "× PyTorch": torch?.[r.workload] ? +(r.ms / torch[r.workload]!).toFixed(2) : "n/a",
-    leaked: r.leakedTensors,
-  }));
-  if (torch) {
-    for (const w of WORKLOADS)
-      table.push({
-        workload: w.name,
-        backend: "pytorch-1thread",
-        ms: +torch[w.name]!.toFixed(2),
-        "GFLOP/s": w.flops ? +(w.flops / (torch[w.name]! * 1e6)).toFixed(2) : "",
-        "× PyTorch": 1,
-        leaked: 0,
-      });
-  }
+    option("backends")?.split(",") ?? available.flatMap((b) => (b === "wasm" ? KERNEL_SETS : [b]));
+  const torch = await TorchServer.start();
+  const timings = await timeInterleaved(
+    KERNEL_SETS.filter((b) => backends.includes(b)),
+    torch,
+  );
+  torch?.close();
+  for (const backend of backends.filter((b) => !KERNEL_SETS.includes(b)))
+    timings.push(...(await timeSequentially(backend)));
+  const rows = timings.map(toRow);
+  const row = (backend: string, workload: string) =>
+    rows.find((r) => r.backend === backend && r.workload === workload);
+  const spreads = rows.flatMap((r) => {
+    const vsTorch = KERNEL_SETS.includes(r.backend) ? spread(r, row(PYTORCH, r.workload)) : undefined;
+    const vsSpeed = r.backend === "wasm-stock" ? spread(r, row("wasm", r.workload)) : undefined;
+    return [vsTorch, vsSpeed].filter((s) => s !== undefined);
+  });
+  const table = rows.map((r) => {
+    const torchMs = row(PYTORCH, r.workload)?.ms;
+    const perRound = spreads.find(
+      (s) => s.workload === r.workload && s.ratio === `${r.backend} / ${PYTORCH}`,
+    );
+    return {
+      workload: r.workload,
+      backend: r.backend,
+      ms: +r.ms.toFixed(2),
+      "GFLOP/s": r.gflops === undefined ? "" : +r.gflops.toFixed(2),
+      "× PyTorch": torchMs ? +(r.ms / torchMs).toFixed(2) : "n/a",
+      [`× PyTorch per round: median (min–max of ${rounds})`]: perRound ? formatSpread(perRound) : "",
+      leaked: r.leakedTensors,
+    };
+  });
   console.table(table);
   if (!torch) console.log("PyTorch: not available (`import torch` failed); ratios are n/a");
   for (const w of WORKLOADS) {
-    const [before, after] = ["wasm-stock", "wasm"].map((b) =>
-      rows.find((r) => r.backend === b && r.workload === w.name),
-    );
-    if (before && after)
+    const [before, after] = KERNEL_SETS.map((b) => row(b, w.name));
+    const perRound = spreads.find((s) => s.workload === w.name && s.ratio === "wasm-stock / wasm");
+    if (before && after && perRound)
       console.log(
-        `${w.name}: wasm ${after.ms.toFixed(1)} ms, ${(before.ms / after.ms).toFixed(2)}× faster than tfjs's stock kernels (${before.ms.toFixed(1)} ms)`,
+        `${w.name}: wasm ${after.ms.toFixed(1)} ms, ${(before.ms / after.ms).toFixed(2)}× faster than tfjs's stock kernels (${before.ms.toFixed(1)} ms); per round, median (min–max of ${rounds}): ${formatSpread(perRound)}`,
       );
   }
   const course = args.includes("--no-course") ? null : courseSeconds();
   const when = new Date().toISOString();
+  const torchRows = rows.filter((r) => r.backend === PYTORCH);
   const record = {
     kind: "bench",
     when,
@@ -139,8 +299,12 @@ async function main() {
     defaultBackend: chosen,
     encoder: ENCODER,
     seconds,
+    rounds,
     rows,
-    pytorch: torch,
+    ratios: spreads,
+    pytorch: torch
+      ? { ...Object.fromEntries(torchRows.map((r) => [r.workload, r.ms])), _version: torch.version }
+      : null,
     course,
   };
   const file = join(__dirname, "..", "records", "bench", `${when.replace(/[:.]/g, "-")}.json`);

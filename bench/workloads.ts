@@ -68,7 +68,8 @@ function attention(): Workload {
 /** The encoder as plain parts: embedding table, layers, output head; `logits(tokens)` → [B, T, vocab]. */
 function buildEncoder() {
   const { dModel, numHeads, dFF, layers, vocab } = ENCODER;
-  const embedding = tf.variable(uniform([vocab, dModel], 7).mul(0.1), true, "bench_embedding");
+  // No fixed variable name: bench/run.ts sets up both encoder workloads at once.
+  const embedding = tf.variable(uniform([vocab, dModel], 7).mul(0.1), true);
   const blocks = Array.from(
     { length: layers },
     (_, i) => new TransformerEncoderLayer({ numHeads, dFF, seed: 10 + i }),
