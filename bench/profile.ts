@@ -3,10 +3,14 @@
  * train step (bench/workloads.ts) under `tf.profile` on each backend asked for, and prints the kernels ranked by
  * total time, with their call count and the input shapes that cost the most. Follows the tfjs profiling guide
  * (`tf.profile` → `kernels[].kernelTimeMs`); wasm and cpu time a kernel by wall clock around it.
+ * With `--cases copy-task,enfr` (or `--cases all`) it profiles those case studies instead: each experiment's
+ * quick-mode run (training and evaluation, as CI runs it), one table per case.
  * Options: `--backends wasm,cpu` (default wasm), `--steps N` (default 5), `--top N` (default 15),
  * `--detail BatchMatMul` (that kernel's time per input-shape pattern), `--stock` (tfjs's own wasm kernels only).
  */
 import * as tf from "@tensorflow/tfjs";
+import { EXPERIMENTS, findExperiment } from "../lib/experiments/registry.js";
+import { runExperiment } from "../lib/experiments/run.js";
 import { initBackend, setWasmSpeedKernels } from "../lib/tfjs/index.js";
 import { type KernelTotal, profileKernels } from "./profileKernels.js";
 import { WORKLOADS } from "./workloads.js";
@@ -18,15 +22,16 @@ const option = (name: string) => {
 };
 
 function printTable(
-  backend: string,
+  title: string,
   totals: KernelTotal[],
   stepMs: number,
   steps: number,
   top: number,
+  unit = "step",
 ): void {
   const kernelMs = totals.reduce((s, k) => s + k.ms, 0);
   console.log(
-    `\n${backend}: ${(stepMs / steps).toFixed(1)} ms per step (wall), of which kernels ${(kernelMs / steps).toFixed(1)} ms; ${totals.reduce((s, k) => s + k.calls, 0) / steps} kernel calls per step`,
+    `\n${title}: ${(stepMs / steps).toFixed(1)} ms per ${unit} (wall), of which kernels ${(kernelMs / steps).toFixed(1)} ms; ${totals.reduce((s, k) => s + k.calls, 0) / steps} kernel calls per ${unit}`,
   );
   console.table(
     totals.slice(0, top).map((k) => ({
@@ -39,12 +44,25 @@ function printTable(
   );
 }
 
+/** Profiles each case study named in `--cases` (quick mode) on the current backend. */
+async function profileCases(names: string, top: number): Promise<void> {
+  const chosen = names === "all" ? EXPERIMENTS : names.split(",").map(findExperiment);
+  for (const experiment of chosen) {
+    const { totals, wallMs } = await profileKernels(async () => {
+      await runExperiment(experiment, { quick: true, record: false, progress: "none", log: false });
+    });
+    printTable(`${experiment.name} (quick mode, ${tf.getBackend()})`, totals, wallMs, 1, top, "run");
+  }
+}
+
 async function main() {
   await initBackend();
   if (args.includes("--stock")) setWasmSpeedKernels(false);
   const backends = option("backends")?.split(",") ?? ["wasm"];
   const steps = Number(option("steps") ?? 5);
   const top = Number(option("top") ?? 15);
+  const cases = option("cases");
+  if (cases !== undefined) return profileCases(cases, top);
   const workload = WORKLOADS.find((w) => w.name === (option("workload") ?? "encoder train step"));
   if (!workload) throw new Error(`no workload named ${option("workload")}`);
   for (const backend of backends) {

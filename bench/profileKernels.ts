@@ -1,5 +1,5 @@
 /**
- * Kernel totals of a piece of work under `tf.profile`: time and calls per kernel name, and the input shapes of
+ * Kernel totals of a piece of work under the engine's profiling: time and calls per kernel name, and the input shapes of
  * its costliest call pattern. Used by bench/profile.ts; kernel times are as the backend reports them.
  */
 import * as tf from "@tensorflow/tfjs";
@@ -15,16 +15,32 @@ export interface KernelTotal {
   byShape: { shapes: string; ms: number; calls: number }[];
 }
 
-/** Profiles `work` and returns kernel totals, most expensive first, and the wall time. */
+/** The part of tfjs-core 4.22's engine that `tf.profile` uses (`engine.ts`: `state.profiling`, `activeProfile`). */
+interface ProfilingEngine {
+  state: {
+    profiling: boolean;
+    activeProfile: { kernels: { push(k: KernelRecord): void } };
+  };
+}
+
+/** What the engine records per kernel call while profiling. */
+interface KernelRecord {
+  name: string;
+  inputShapes: (number[] | null)[];
+  kernelTimeMs: number | Promise<number | { error: string }>;
+}
+
+/**
+ * Profiles `work` and returns kernel totals, most expensive first, and the wall time. It switches on the engine's
+ * profiling as `tf.profile` does, but adds each kernel call to the totals as it comes instead of keeping them all:
+ * `tf.profile` ends with `Math.max(...kernels)`, which overflows the stack past about 100 000 kernel calls (a
+ * case study's whole run).
+ */
 export async function profileKernels(
   work: () => Promise<void>,
 ): Promise<{ totals: KernelTotal[]; wallMs: number }> {
-  const t0 = performance.now();
-  const info = await tf.profile(work);
-  const wallMs = performance.now() - t0;
   const byName = new Map<string, { ms: number; calls: number; shapes: Map<string, [number, number]> }>();
-  for (const k of info.kernels) {
-    const ms = Number(await k.kernelTimeMs);
+  const add = (k: KernelRecord, ms: number) => {
     const entry = byName.get(k.name) ?? { ms: 0, calls: 0, shapes: new Map<string, [number, number]>() };
     entry.ms += ms;
     entry.calls += 1;
@@ -32,7 +48,30 @@ export async function profileKernels(
     const [shapeMs, shapeCalls] = entry.shapes.get(key) ?? [0, 0];
     entry.shapes.set(key, [shapeMs + ms, shapeCalls + 1]);
     byName.set(k.name, entry);
+  };
+  let outstanding = 0; // kernel times still to resolve (a backend reports them as promises)
+  const sink = {
+    push(k: KernelRecord) {
+      outstanding += 1;
+      void Promise.resolve(k.kernelTimeMs).then((ms) => {
+        add(k, typeof ms === "number" ? ms : 0);
+        outstanding -= 1;
+      });
+    },
+  };
+  const { state } = tf.engine() as unknown as ProfilingEngine;
+  const t0 = performance.now();
+  const kept = state.activeProfile.kernels;
+  state.profiling = true;
+  state.activeProfile.kernels = sink;
+  try {
+    await work();
+  } finally {
+    state.profiling = false;
+    state.activeProfile.kernels = kept;
   }
+  while (outstanding > 0) await new Promise((r) => setImmediate(r));
+  const wallMs = performance.now() - t0;
   const totals = [...byName.entries()].map(([name, e]) => {
     const byShape = [...e.shapes.entries()]
       .map(([shapes, [ms, calls]]) => ({ shapes, ms, calls }))
