@@ -10,7 +10,10 @@ import * as tf from "@tensorflow/tfjs";
 import {
   type Conv2DBackpropFilterAttrs,
   conv2dBackpropFilter,
+  filterGradientByTaps,
+  filterGradientIm2col,
 } from "../../lib/tfjs/kernels/conv2dBackpropFilter.js";
+import { convGeometry, padForTaps } from "../../lib/tfjs/kernels/convTaps.js";
 import { assertNoLeak, assertSameOnWasmAndCpu, probe, randn, setupWasm } from "./backends.js";
 
 before(setupWasm);
@@ -77,6 +80,22 @@ test("conv2d gradients (dx by wasm's kernel, dW by attnlab's) match cpu", async 
         probe(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.strides, c.pad)),
       )([randn(c.x, 2 * k + 1), randn(c.w, 2 * k + 2)]),
     );
+  }
+});
+
+test("on wasm the im2col product gives the per-tap products' bits", () => {
+  for (const [k, c] of CASES.entries()) {
+    const g = convGeometry(c.x, c.w, c.strides, 1, c.pad, undefined, false);
+    const [xpad, dy2] = tf.tidy(() => [
+      padForTaps(randn(c.x, 3 * k + 1) as tf.Tensor4D, g),
+      randn([g.batchSize * g.outHeight * g.outWidth, g.outChannels], 3 * k + 2) as tf.Tensor2D,
+    ]);
+    const fast = filterGradientIm2col(xpad, dy2, g);
+    assert.ok(fast, "im2col runs on wasm");
+    const taps = filterGradientByTaps(xpad, dy2, g);
+    assert.deepEqual(fast.shape, c.w);
+    assert.deepEqual(fast.dataSync(), taps.dataSync(), `case ${k}`);
+    tf.dispose([xpad, dy2, fast, taps]);
   }
 });
 

@@ -28,8 +28,8 @@ interface BlockCopyExports {
 
 const product = tf.util.sizeFromShape;
 
-/** The heap and the copy kernel, or `undefined` when this backend or dtype cannot use them. */
-function copier(backend: tf.KernelBackend, dtype: tf.DataType) {
+/** The heap and the copy kernels, or `undefined` when this backend or dtype cannot use them. */
+export function copier(backend: tf.KernelBackend, dtype: tf.DataType) {
   const heap = wasmHeap(backend);
   const bytes = elementBytes(dtype);
   if (heap === undefined || bytes === undefined) return undefined;

@@ -6,6 +6,7 @@
  * `backend_util.computeConv2DInfo`, so 'same', 'valid', explicit pads and rounding match the forward op.
  */
 import * as tf from "@tensorflow/tfjs";
+import { copier } from "./blockCopyKernels.js";
 
 /** Convolution geometry in NHWC: batch, sizes, strides, dilations and the padding actually applied. */
 export type ConvGeometry = tf.backend_util.Conv2DInfo;
@@ -77,6 +78,42 @@ export function tapSlice(xpad: tf.Tensor4D, g: ConvGeometry, i: number, j: numbe
   }
   const end = [b, y0 + (g.outHeight - 1) * g.strideHeight + 1, x0 + (g.outWidth - 1) * g.strideWidth + 1, c];
   return tf.stridedSlice(xpad, [0, y0, x0, 0], end, [1, g.strideHeight, g.strideWidth, 1]) as tf.Tensor4D;
+}
+
+/** Largest im2col buffer (elements) built in one piece: 256 MB of float32. Larger ones go tap by tap. */
+const IM2COL_MAX = 2 ** 26;
+
+/**
+ * im2col in one buffer on tfjs-wasm: row (b, y, x) holds, tap after tap in filter order, the C values tap (i, j)
+ * sees from output pixel (y, x): `xpad` `[B, Hp, Wp, C]` (from {@link padForTaps}) → `[B·Ho·Wo, fh·fw·C]`. One
+ * strided block copy per tap (blockCopy.wat), exact. `undefined` off tfjs-wasm or past {@link IM2COL_MAX}, so
+ * callers fall back to {@link tapSlice}.
+ */
+export function im2col(xpad: tf.Tensor4D, g: ConvGeometry): tf.Tensor2D | undefined {
+  const c = copier(tf.backend(), xpad.dtype);
+  const [b, hp, wp, ch] = xpad.shape;
+  const [fh, fw, ho, wo] = [g.filterHeight, g.filterWidth, g.outHeight, g.outWidth];
+  const [rows, cols] = [b * ho * wo, fh * fw * ch];
+  if (c === undefined || rows * cols > IM2COL_MAX) return undefined;
+  const e = c.bytes;
+  const out = c.heap.makeOutput([rows, cols], xpad.dtype); // may grow the memory: read offsets after
+  const [src, dst] = [c.heap.offset(xpad), c.heap.offset(out)];
+  for (let i = 0; i < fh; i++) {
+    for (let j = 0; j < fw; j++) {
+      // blocks [b][y][x] of C values: from xpad[b, y·sh + i·dh, x·sw + j·dw, :] to out[(b, y, x), (i, j, :)]
+      const from = src + (i * g.dilationHeight * wp + j * g.dilationWidth) * ch * e;
+      const strides = [
+        hp * wp * ch,
+        g.strideHeight * wp * ch,
+        g.strideWidth * ch,
+        ho * wo * cols,
+        wo * cols,
+        cols,
+      ];
+      c.copy(from, dst + (i * fw + j) * ch * e, b, ho, wo, ch * e, ...strides.map((s) => s * e));
+    }
+  }
+  return tf.engine().makeTensorFromTensorInfo(out) as tf.Tensor2D;
 }
 
 /** Height and width of the padded canvas that {@link placeTap} writes into: covers the input and every tap. */
