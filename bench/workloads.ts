@@ -8,7 +8,7 @@ import { TransformerEncoderLayer } from "../lib/layers/index.js";
 import { mulberry32 } from "../lib/random/prng.js";
 import { applyOptimizerStep } from "../lib/train/adamStep.js";
 
-/** One workload: `setup` returns the function to time (it must finish its work, e.g. read back a value). */
+/** One workload: `setup` returns the function to time (it must finish its work: see {@link settle}). */
 export interface Workload {
   name: string;
   /** Floating-point operations per run, when meaningful (for GFLOP/s). */
@@ -20,6 +20,17 @@ export const ENCODER = { batch: 32, seq: 32, dModel: 64, numHeads: 4, dFF: 128, 
 
 const uniform = (shape: number[], seed: number) => tf.randomUniform(shape, -1, 1, "float32", seed);
 
+/**
+ * Waits until `t` is computed by reading one of its elements, on any backend (webgl computes asynchronously).
+ * Not `t.data()`: on wasm that copies the whole tensor into a new JavaScript buffer (1 MB for the 512² product,
+ * with garbage-collection pauses of up to 4 ms measured here), work the PyTorch side does not do.
+ */
+async function settle(t: tf.Tensor): Promise<void> {
+  const first = tf.tidy(() => tf.slice(tf.reshape(t, [-1]), 0, 1));
+  await first.data();
+  first.dispose();
+}
+
 function matmul(): Workload {
   const n = 512;
   return {
@@ -30,7 +41,7 @@ function matmul(): Workload {
       return {
         run: async () => {
           const c = tf.matMul(a, b);
-          await c.data();
+          await settle(c);
           c.dispose();
         },
         dispose: () => tf.dispose([a, b]),
@@ -56,7 +67,7 @@ function attention(): Workload {
             const scores = tf.matMul(q, k, false, true).div(Math.sqrt(H)); // [B, N, T, T]
             return tf.matMul(tf.softmax(scores), v); // [B, N, T, H]
           });
-          await out.data();
+          await settle(out);
           out.dispose();
         },
         dispose: () => tf.dispose([q, k, v]),
@@ -107,7 +118,7 @@ function encoderInference(): Workload {
       return {
         run: async () => {
           const out = tf.tidy(() => model.logits(tokens, false));
-          await out.data();
+          await settle(out);
           out.dispose();
         },
         dispose: () => {

@@ -83,6 +83,12 @@ export const SPEED_KERNELS_ENV_VAR = "ATTNLAB_SPEED_KERNELS";
 const stock = new Map<string, tf.KernelConfig>();
 
 /**
+ * attnlab's kernel for each stock one, built once: switching back and forth (the bench does, every slice) then
+ * registers the same functions again and keeps V8's optimised code for them.
+ */
+const faster = new WeakMap<tf.KernelConfig, tf.KernelConfig>();
+
+/**
  * Turns attnlab's speed kernels on wasm on (`true`, what `initBackend` does when it picks wasm) or back to
  * tfjs's stock kernels (`false`, for before/after benchmarks and comparisons). They change which float sums
  * are taken in which order, not determinism: a run repeats bit-exactly with either setting.
@@ -110,21 +116,23 @@ export function setWasmSpeedKernels(on: boolean): boolean {
     if (kernels.some((k) => k === undefined)) return wasOn; // not a tfjs-wasm we know
     const [matMul, sum, transpose, fill, segmentSum, splitV, concat, gather, add, identity] =
       kernels as tf.KernelConfig[];
-    const replacements = [
-      [matMul, fastBatchMatMulKernel(matMul)],
-      [sum, fastSumKernel(sum, fill)],
-      [segmentSum, fastSegmentSumKernel(segmentSum)],
-      [splitV, fastSplitVKernel(splitV)],
-      [concat, fastConcatKernel(concat)],
-      [transpose, fastTransposeKernel(transpose)],
-      [gather, fastGatherKernel(gather)],
-      [add, fastAddKernel(add)],
-      [identity, fastIdentityKernel(identity)],
-    ] as const;
-    for (const [original, faster] of replacements) {
+    const replacements: [tf.KernelConfig, () => tf.KernelConfig][] = [
+      [matMul, () => fastBatchMatMulKernel(matMul)],
+      [sum, () => fastSumKernel(sum, fill)],
+      [segmentSum, () => fastSegmentSumKernel(segmentSum)],
+      [splitV, () => fastSplitVKernel(splitV)],
+      [concat, () => fastConcatKernel(concat)],
+      [transpose, () => fastTransposeKernel(transpose)],
+      [gather, () => fastGatherKernel(gather)],
+      [add, () => fastAddKernel(add)],
+      [identity, () => fastIdentityKernel(identity)],
+    ];
+    for (const [original, make] of replacements) {
+      const config = faster.get(original) ?? make();
+      faster.set(original, config);
       stock.set(original.kernelName, original);
       tf.unregisterKernel(original.kernelName, "wasm");
-      tf.registerKernel(faster);
+      tf.registerKernel(config);
     }
   } else {
     for (const [name, config] of stock) {
