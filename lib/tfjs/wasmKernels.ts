@@ -16,6 +16,7 @@ import {
 import { fastAddKernel } from "./kernels/broadcastAdd.js";
 import { fastSegmentSumKernel } from "./kernels/segmentSumOneHot.js";
 import { fastIdentityKernel } from "./kernels/sharedIdentity.js";
+import { fastConv2dBackpropInputKernel } from "./kernels/conv2dBackpropInput.js";
 import { fastSumKernel } from "./kernels/sumLeadingAxes.js";
 import { conv2dBackpropFilterKernel } from "./kernels/conv2dBackpropFilter.js";
 import { depthwiseBackpropFilterKernel } from "./kernels/depthwiseBackpropFilter.js";
@@ -61,8 +62,8 @@ export function registerWasmTrainingKernels(): string[] {
 
 /**
  * wasm kernels that attnlab replaces with faster ones (lib/tfjs/kernels/batchMatMul.ts, sumLeadingAxes.ts,
- * segmentSumOneHot.ts, blockCopyKernels.ts, broadcastAdd.ts, sharedIdentity.ts): eight of tfjs's own, and
- * attnlab's scatter-add UnsortedSegmentSum.
+ * segmentSumOneHot.ts, blockCopyKernels.ts, broadcastAdd.ts, sharedIdentity.ts, conv2dBackpropInput.ts): nine of
+ * tfjs's own, and attnlab's scatter-add UnsortedSegmentSum.
  */
 export const WASM_SPEED_KERNELS = [
   "BatchMatMul",
@@ -74,6 +75,7 @@ export const WASM_SPEED_KERNELS = [
   "GatherV2",
   "Add",
   "Identity",
+  "Conv2DBackpropInput",
 ] as const;
 
 /** Environment variable that turns the speed kernels off in Node: `ATTNLAB_SPEED_KERNELS=0`. */
@@ -111,10 +113,11 @@ export function setWasmSpeedKernels(on: boolean): boolean {
       "GatherV2",
       "Add",
       "Identity",
+      "Conv2DBackpropInput",
     ];
     const kernels = names.map((n) => tf.getKernel(n, "wasm"));
     if (kernels.some((k) => k === undefined)) return wasOn; // not a tfjs-wasm we know
-    const [matMul, sum, transpose, fill, segmentSum, splitV, concat, gather, add, identity] =
+    const [matMul, sum, transpose, fill, segmentSum, splitV, concat, gather, add, identity, convInput] =
       kernels as tf.KernelConfig[];
     const replacements: [tf.KernelConfig, () => tf.KernelConfig][] = [
       [matMul, () => fastBatchMatMulKernel(matMul)],
@@ -126,6 +129,7 @@ export function setWasmSpeedKernels(on: boolean): boolean {
       [gather, () => fastGatherKernel(gather)],
       [add, () => fastAddKernel(add)],
       [identity, () => fastIdentityKernel(identity)],
+      [convInput, () => fastConv2dBackpropInputKernel(convInput)],
     ];
     for (const [original, make] of replacements) {
       const config = faster.get(original) ?? make();

@@ -14,6 +14,7 @@ import {
   filterGradientIm2col,
 } from "../../lib/tfjs/kernels/conv2dBackpropFilter.js";
 import { convGeometry, padForTaps } from "../../lib/tfjs/kernels/convTaps.js";
+import { setWasmSpeedKernels } from "../../lib/tfjs/index.js";
 import { assertNoLeak, assertSameOnWasmAndCpu, probe, randn, setupWasm } from "./backends.js";
 
 before(setupWasm);
@@ -97,6 +98,32 @@ test("on wasm the im2col product gives the per-tap products' bits", () => {
     assert.deepEqual(fast.dataSync(), taps.dataSync(), `case ${k}`);
     tf.dispose([xpad, dy2, fast, taps]);
   }
+});
+
+test("Conv2DBackpropInput by im2col (a speed kernel) gives tfjs-wasm's own bits", () => {
+  const dx = (c: Case, k: number) =>
+    tf.tidy(() => {
+      const x = randn(c.x, 4 * k + 1) as tf.Tensor4D;
+      const w = randn(c.w, 4 * k + 2) as tf.Tensor4D;
+      return tf.grad((xx: tf.Tensor) => probe(tf.conv2d(xx as tf.Tensor4D, w, c.strides, c.pad)))(x);
+    });
+  const transposed = () =>
+    tf.tidy(() =>
+      tf.conv2dTranspose(
+        randn([2, 4, 4, 3], 6) as tf.Tensor4D,
+        randn([3, 3, 2, 3], 7) as tf.Tensor4D,
+        [2, 8, 8, 2],
+        2,
+        "same",
+      ),
+    );
+  const all = () => [...CASES.map((c, k) => dx(c, k)), transposed()];
+  const fast = all();
+  setWasmSpeedKernels(false);
+  const stock = all();
+  setWasmSpeedKernels(true);
+  for (const [k, t] of fast.entries()) assert.deepEqual(t.dataSync(), stock[k]!.dataSync(), `case ${k}`);
+  tf.dispose([...fast, ...stock]);
 });
 
 test("the kernel handles NCHW and dimRoundingMode (called directly)", async () => {

@@ -64,6 +64,7 @@ test("matMul with the speed kernels equals cpu in every transpose and batch form
       "GatherV2",
       "Add",
       "Identity",
+      "Conv2DBackpropInput",
     ],
   );
   for (const [as, bs, ta, tb] of MATMULS) {

@@ -81,7 +81,20 @@ export function tapSlice(xpad: tf.Tensor4D, g: ConvGeometry, i: number, j: numbe
 }
 
 /** Largest im2col buffer (elements) built in one piece: 256 MB of float32. Larger ones go tap by tap. */
-const IM2COL_MAX = 2 ** 26;
+export const IM2COL_MAX = 2 ** 26;
+
+/** The sliding window of an im2col: the filter's taps, the output grid, strides and dilations. */
+export type ConvWindow = Pick<
+  ConvGeometry,
+  | "filterHeight"
+  | "filterWidth"
+  | "outHeight"
+  | "outWidth"
+  | "strideHeight"
+  | "strideWidth"
+  | "dilationHeight"
+  | "dilationWidth"
+>;
 
 /**
  * im2col in one buffer on tfjs-wasm: row (b, y, x) holds, tap after tap in filter order, the C values tap (i, j)
@@ -89,7 +102,7 @@ const IM2COL_MAX = 2 ** 26;
  * strided block copy per tap (blockCopy.wat), exact. `undefined` off tfjs-wasm or past {@link IM2COL_MAX}, so
  * callers fall back to {@link tapSlice}.
  */
-export function im2col(xpad: tf.Tensor4D, g: ConvGeometry): tf.Tensor2D | undefined {
+export function im2col(xpad: tf.Tensor4D, g: ConvWindow): tf.Tensor2D | undefined {
   const c = copier(tf.backend(), xpad.dtype);
   const [b, hp, wp, ch] = xpad.shape;
   const [fh, fw, ho, wo] = [g.filterHeight, g.filterWidth, g.outHeight, g.outWidth];
@@ -114,6 +127,37 @@ export function im2col(xpad: tf.Tensor4D, g: ConvGeometry): tf.Tensor2D | undefi
     }
   }
   return tf.engine().makeTensorFromTensorInfo(out) as tf.Tensor2D;
+}
+
+/**
+ * `dy` `[B, Ho, Wo, C]` spread onto the canvas that the transposed convolution slides over, on tfjs-wasm:
+ * `[B, H + fh − 1, W + fw − 1, C]`, zero except at (y·s_h + fh − 1 − top, x·s_w + fw − 1 − left), which holds
+ * dy[b, y, x] (positions past the canvas are read by no input pixel and dropped). Input pixel (y, x) then sees,
+ * through tap (i, j), canvas pixel (y + i, x + j): a stride-1 window, so dx = im2col(canvas) · (the filter
+ * flipped). `undefined` off tfjs-wasm or past {@link IM2COL_MAX}.
+ */
+export function spreadForTranspose(dy: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D | undefined {
+  const c = copier(tf.backend(), dy.dtype);
+  const [b, ho, wo, ch] = dy.shape;
+  const [hc, wc] = [g.inHeight + g.filterHeight - 1, g.inWidth + g.filterWidth - 1];
+  if (c === undefined || b * hc * wc * ch > IM2COL_MAX) return undefined;
+  const e = c.bytes;
+  const out = c.heap.makeOutput([b, hc, wc, ch], dy.dtype);
+  new Uint8Array(c.heap.memory.buffer, c.heap.offset(out), b * hc * wc * ch * e).fill(0);
+  /** The dy rows (or columns) `first … end − 1` that land on the canvas, and where the first one lands. */
+  const landing = (n: number, stride: number, shift: number, size: number) => {
+    const first = Math.max(0, Math.ceil(-shift / stride));
+    const end = Math.min(n, Math.floor((size - 1 - shift) / stride) + 1);
+    return { first, count: Math.max(0, end - first), at: first * stride + shift };
+  };
+  const rows = landing(ho, g.strideHeight, g.filterHeight - 1 - g.padInfo.top, hc);
+  const cols = landing(wo, g.strideWidth, g.filterWidth - 1 - g.padInfo.left, wc);
+  if (b * rows.count * cols.count === 0) return tf.engine().makeTensorFromTensorInfo(out) as tf.Tensor4D;
+  const from = c.heap.offset(dy) + (rows.first * wo + cols.first) * ch * e;
+  const to = c.heap.offset(out) + (rows.at * wc + cols.at) * ch * e;
+  const strides = [ho * wo * ch, wo * ch, ch, hc * wc * ch, g.strideHeight * wc * ch, g.strideWidth * ch];
+  c.copy(from, to, b, rows.count, cols.count, ch * e, ...strides.map((s) => s * e));
+  return tf.engine().makeTensorFromTensorInfo(out) as tf.Tensor4D;
 }
 
 /** Height and width of the padded canvas that {@link placeTap} writes into: covers the input and every tap. */
