@@ -14,6 +14,7 @@ import {
   fastTransposeKernel,
 } from "./kernels/blockCopyKernels.js";
 import { fastAddKernel } from "./kernels/broadcastAdd.js";
+import { COMPARISONS, fastComparisonKernel } from "./kernels/broadcastCompare.js";
 import { fastSegmentSumKernel } from "./kernels/segmentSumOneHot.js";
 import { fastIdentityKernel } from "./kernels/sharedIdentity.js";
 import { fastConv2dBackpropInputKernel } from "./kernels/conv2dBackpropInput.js";
@@ -62,8 +63,8 @@ export function registerWasmTrainingKernels(): string[] {
 
 /**
  * wasm kernels that attnlab replaces with faster ones (lib/tfjs/kernels/batchMatMul.ts, sumLeadingAxes.ts,
- * segmentSumOneHot.ts, blockCopyKernels.ts, broadcastAdd.ts, sharedIdentity.ts, conv2dBackpropInput.ts): nine of
- * tfjs's own, and attnlab's scatter-add UnsortedSegmentSum.
+ * segmentSumOneHot.ts, blockCopyKernels.ts, broadcastAdd.ts, sharedIdentity.ts, conv2dBackpropInput.ts,
+ * broadcastCompare.ts): fifteen of tfjs's own, and attnlab's scatter-add UnsortedSegmentSum.
  */
 export const WASM_SPEED_KERNELS = [
   "BatchMatMul",
@@ -76,6 +77,7 @@ export const WASM_SPEED_KERNELS = [
   "Add",
   "Identity",
   "Conv2DBackpropInput",
+  ...COMPARISONS,
 ] as const;
 
 /** Environment variable that turns the speed kernels off in Node: `ATTNLAB_SPEED_KERNELS=0`. */
@@ -114,6 +116,7 @@ export function setWasmSpeedKernels(on: boolean): boolean {
       "Add",
       "Identity",
       "Conv2DBackpropInput",
+      ...COMPARISONS,
     ];
     const kernels = names.map((n) => tf.getKernel(n, "wasm"));
     if (kernels.some((k) => k === undefined)) return wasOn; // not a tfjs-wasm we know
@@ -130,6 +133,10 @@ export function setWasmSpeedKernels(on: boolean): boolean {
       [add, () => fastAddKernel(add)],
       [identity, () => fastIdentityKernel(identity)],
       [convInput, () => fastConv2dBackpropInputKernel(convInput)],
+      ...COMPARISONS.map((name): [tf.KernelConfig, () => tf.KernelConfig] => {
+        const original = tf.getKernel(name, "wasm")!;
+        return [original, () => fastComparisonKernel(original)];
+      }),
     ];
     for (const [original, make] of replacements) {
       const config = faster.get(original) ?? make();

@@ -65,6 +65,12 @@ test("matMul with the speed kernels equals cpu in every transpose and batch form
       "Add",
       "Identity",
       "Conv2DBackpropInput",
+      "Equal",
+      "NotEqual",
+      "Less",
+      "LessEqual",
+      "Greater",
+      "GreaterEqual",
     ],
   );
   for (const [as, bs, ta, tb] of MATMULS) {
@@ -212,6 +218,25 @@ test("split, concat, last-axis-preserving transposes, row gathers and bias adds 
     ["bias add [2, 3, 5] + [1, 1, 5]", () => tf.add(randn([2, 3, 5], 26), randn([1, 1, 5], 27))],
     ["add same shapes (tfjs's kernel)", () => tf.add(randn([3, 5], 28), randn([3, 5], 29))],
     ["add a scalar (tfjs's kernel)", () => tf.add(randn([3, 5], 30), 2)],
+    [
+      "equal to a max over the middle axes (a max-pooling gradient's mask)",
+      () => {
+        const x = tf.round(randn([2, 3, 3, 4], 32));
+        return tf.equal(x, tf.max(x, [1, 2], true));
+      },
+    ],
+    ["less [1, 8] vs [6, 1]: both broadcast", () => tf.less(randn([1, 8], 33), randn([6, 1], 34))],
+    ["greaterEqual [3, 1, 5] vs [4, 1]", () => tf.greaterEqual(randn([3, 1, 5], 35), randn([4, 1], 36))],
+    [
+      "notEqual int32 [2, 3] vs [3]",
+      () => tf.notEqual(tf.tensor2d([1, 2, 3, 4, 2, 6], [2, 3], "int32"), tf.tensor1d([1, 2, 0], "int32")),
+    ],
+    [
+      "lessEqual [3, 4, 1] vs [3, 4, 5]: the last axis broadcast",
+      () => tf.lessEqual(randn([3, 4, 1], 37), randn([3, 4, 5], 38)),
+    ],
+    ["greater rank 5 (tfjs's kernel)", () => tf.greater(randn([2, 1, 2, 1, 3], 39), randn([2, 2, 2, 3], 40))],
+    ["equal with an empty side", () => tf.equal(randn([0, 3], 41), randn([1, 3], 42))],
     [
       "gradients through split and concat",
       () => tf.grad((x: tf.Tensor) => probe(tf.concat(tf.split(x, 3, 1).reverse(), 1)))(randn([4, 6], 18)),
