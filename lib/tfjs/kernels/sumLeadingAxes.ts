@@ -2,10 +2,10 @@
  * A faster Sum for tfjs-wasm when the summed axes lead (axis 0, or 0 and 1, …): the reduction behind every bias
  * gradient and every broadcast add's gradient. tfjs-wasm first transposes the summed axes to the end (2 ms for a
  * [1024, 192] gradient here); this kernel reads the tensor as a matrix [M, N] and takes 1ₘᵀ · X with attnlab's
- * SIMD product (batchedMatMul.ts), which streams the rows once. Not XNNPACK: it caches a packed copy of its
- * right operand by buffer id, which a buffer read under two shapes would corrupt. Any other Sum goes to tfjs's
- * own kernel. Follows tfjs-core's `Sum` kernel contract (`axis`, `keepDims`) and tfjs-backend-wasm 4.22
- * `kernels/Sum.ts`.
+ * SIMD product (batchedMatMul.ts), which streams the rows once (packed first when N is not a multiple of 8).
+ * Not XNNPACK: it caches a packed copy of its right operand by buffer id, which a buffer read under two shapes
+ * would corrupt. Any other Sum goes to tfjs's own kernel. Follows tfjs-core's `Sum` kernel contract (`axis`,
+ * `keepDims`) and tfjs-backend-wasm 4.22 `kernels/Sum.ts`.
  */
 import * as tf from "@tensorflow/tfjs";
 import { batchedMatMul } from "./batchedMatMul.js";
