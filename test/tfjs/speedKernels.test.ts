@@ -235,7 +235,18 @@ test("split, concat, last-axis-preserving transposes, row gathers and bias adds 
       "lessEqual [3, 4, 1] vs [3, 4, 5]: the last axis broadcast",
       () => tf.lessEqual(randn([3, 4, 1], 37), randn([3, 4, 5], 38)),
     ],
-    ["greater rank 5 (tfjs's kernel)", () => tf.greater(randn([2, 1, 2, 1, 3], 39), randn([2, 2, 2, 3], 40))],
+    [
+      "equal to a max over channels (the last axis broadcast)",
+      () => {
+        const x = tf.round(randn([2, 3, 3, 4], 43));
+        return tf.equal(x, tf.max(x, -1, true));
+      },
+    ],
+    ["greater rank 5, axes merged", () => tf.greater(randn([2, 1, 2, 1, 3], 39), randn([2, 2, 2, 3], 40))],
+    [
+      "less with alternating broadcast axes (tfjs's kernel: more than three loops)",
+      () => tf.less(randn([2, 1, 2, 1, 2, 1], 44), randn([1, 2, 1, 2, 1, 2], 45)),
+    ],
     ["equal with an empty side", () => tf.equal(randn([0, 3], 41), randn([1, 3], 42))],
     [
       "gradients through split and concat",

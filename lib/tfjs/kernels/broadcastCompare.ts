@@ -4,8 +4,8 @@
  * [32, 1, 1, 16] here, the mask of every max-pooling gradient), and about 100× less when the shapes are equal. So
  * the broadcast operand is first copied out to the full shape with strided block copies (blockCopy.wat, source
  * stride 0 along the broadcast axes) and tfjs's own kernel compares equal shapes. Each element is the same
- * comparison of the same two values: identical results. Anything else (rank > 4, a broadcast pattern that needs
- * more than three loops, strings) goes straight to tfjs's kernel.
+ * comparison of the same two values: identical results. Anything else (a broadcast pattern that needs more than
+ * three loops around a contiguous block, strings) goes straight to tfjs's kernel.
  */
 import * as tf from "@tensorflow/tfjs";
 import { copier } from "./blockCopyKernels.js";
@@ -23,19 +23,27 @@ function broadcastTo(
   shape: number[],
 ): tf.TensorInfo | undefined {
   const c = copier(backend, x.dtype);
-  if (c === undefined || shape.length > 4) return undefined;
+  if (c === undefined) return undefined;
+  // the output's axes, each one that x has in full or one that x broadcasts along, neighbours of the same kind
+  // merged: [32, 12, 12, 1] → [32, 12, 12, 16] is (4608, full), (16, broadcast)
   const dims = [...Array(shape.length - x.shape.length).fill(1), ...x.shape] as number[];
-  // the largest suffix of axes that x has in full is one contiguous block per copy
-  let k = shape.length;
-  while (k > 0 && dims[k - 1] === shape[k - 1]) k--;
-  const block = tf.util.sizeFromShape(shape.slice(k));
-  if (k > 3) return undefined;
-  const srcStride = (axis: number) => (dims[axis] === 1 ? 0 : tf.util.sizeFromShape(dims.slice(axis + 1)));
-  const dstStride = (axis: number) => tf.util.sizeFromShape(shape.slice(axis + 1));
-  const loops = [...Array(3 - k).fill(-1), ...Array.from({ length: k }, (_, axis) => axis)] as number[];
-  const n = loops.map((axis) => (axis < 0 ? 1 : shape[axis]!));
-  const ss = loops.map((axis) => (axis < 0 ? 0 : srcStride(axis) * c.bytes));
-  const ds = loops.map((axis) => (axis < 0 ? 0 : dstStride(axis) * c.bytes));
+  const axes: { n: number; full: boolean }[] = [];
+  shape.forEach((n, axis) => {
+    if (n === 1) return;
+    const full = dims[axis] === n;
+    const last = axes.at(-1);
+    if (last !== undefined && last.full === full) last.n *= n;
+    else axes.push({ n, full });
+  });
+  // a trailing full axis is one contiguous block per copy; at most three loops around it
+  const block = axes.at(-1)?.full ? axes.pop()!.n : 1;
+  if (axes.length > 3) return undefined;
+  while (axes.length < 3) axes.unshift({ n: 1, full: false });
+  const n = axes.map((a) => a.n);
+  const inner = (k: number, all: boolean) =>
+    block * axes.slice(k + 1).reduce((p, a) => p * (all || a.full ? a.n : 1), 1);
+  const ss = axes.map((a, k) => (a.full ? inner(k, false) * c.bytes : 0));
+  const ds = axes.map((_, k) => inner(k, true) * c.bytes);
   const out = c.heap.makeOutput(shape, x.dtype); // may grow the memory: read offsets after
   if (tf.util.sizeFromShape(shape) > 0) {
     c.copy(c.heap.offset(x), c.heap.offset(out), n[0]!, n[1]!, n[2]!, block * c.bytes, ...ss, ...ds);
