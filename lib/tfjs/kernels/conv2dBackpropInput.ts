@@ -40,7 +40,7 @@ export function conv2dBackpropInputIm2col(
     const g = geometry(filter.shape, attrs);
     const canvas = spreadForTranspose(dy, g);
     if (canvas === undefined) return undefined;
-    const window = {
+    const slide = {
       filterHeight: g.filterHeight,
       filterWidth: g.filterWidth,
       outHeight: g.inHeight,
@@ -50,7 +50,7 @@ export function conv2dBackpropInputIm2col(
       dilationHeight: 1,
       dilationWidth: 1,
     };
-    const patches = im2col(canvas, window); // [B·H·W, fh·fw·Cout]
+    const patches = im2col(canvas, slide); // [B·H·W, fh·fw·Cout]
     if (patches === undefined) return undefined;
     // row (i, j, co) of the flipped filter = filter[fh − 1 − i, fw − 1 − j, :, co]
     const flipped = tf.reshape(tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]), [-1, g.inChannels]);
