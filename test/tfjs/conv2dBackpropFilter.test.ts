@@ -117,7 +117,16 @@ test("Conv2DBackpropInput by im2col (a speed kernel) gives tfjs-wasm's own bits"
         "same",
       ),
     );
-  const all = () => [...CASES.map((c, k) => dx(c, k)), transposed()];
+  // NCHW: not the im2col form, so the kernel hands the call to tfjs's own
+  const nchw = () =>
+    tf
+      .engine()
+      .runKernel(
+        "Conv2DBackpropInput",
+        { dy: randn([2, 4, 3, 3], 8), filter: randn([3, 3, 2, 4], 9) },
+        { strides: 2, pad: "same", dataFormat: "NCHW", inputShape: [2, 2, 6, 6] },
+      ) as tf.Tensor;
+  const all = () => [...CASES.map((c, k) => dx(c, k)), transposed(), nchw()];
   const fast = all();
   setWasmSpeedKernels(false);
   const stock = all();

@@ -8,7 +8,7 @@
  * convolution as a direct convolution over the spread input).
  */
 import * as tf from "@tensorflow/tfjs";
-import { type ConvPad, convGeometry, IM2COL_MAX, im2col, spreadForTranspose } from "./convTaps.js";
+import { type ConvPad, convGeometry, im2col, spreadForTranspose } from "./convTaps.js";
 import { opKernel } from "./opKernel.js";
 
 /** Attributes of the Conv2DBackpropInput kernel (tfjs-core `Conv2DBackpropInputAttrs`). */
@@ -20,15 +20,9 @@ interface Conv2DBackpropInputAttrs {
   inputShape: [number, number, number, number];
 }
 
-/** The geometry of the forward convolution whose input gradient this is. */
-function geometry(filterShape: number[], attrs: Conv2DBackpropInputAttrs) {
-  const { inputShape, strides, pad, dimRoundingMode } = attrs;
-  return convGeometry(inputShape, filterShape, strides, 1, pad, dimRoundingMode, false);
-}
-
 /**
  * The input gradient as one im2col product, or `undefined` where the im2col helpers do not run (not tfjs-wasm,
- * or past {@link IM2COL_MAX}).
+ * or past `IM2COL_MAX` (convTaps.ts)).
  * @param dy `[B, Ho, Wo, Cout]`, filter `[fh, fw, Cin, Cout]` → dx `[B, H, W, Cin]` (`attrs.inputShape`)
  */
 export function conv2dBackpropInputIm2col(
@@ -37,7 +31,8 @@ export function conv2dBackpropInputIm2col(
   attrs: Conv2DBackpropInputAttrs,
 ): tf.Tensor4D | undefined {
   return tf.tidy(() => {
-    const g = geometry(filter.shape, attrs);
+    const { inputShape, strides, pad, dimRoundingMode } = attrs;
+    const g = convGeometry(inputShape, filter.shape, strides, 1, pad, dimRoundingMode, false);
     const canvas = spreadForTranspose(dy, g);
     if (canvas === undefined) return undefined;
     const slide = {
@@ -60,33 +55,17 @@ export function conv2dBackpropInputIm2col(
 
 /**
  * Wraps tfjs-wasm's Conv2DBackpropInput (`original`) with {@link conv2dBackpropInputIm2col} for NHWC float32 within
- * {@link IM2COL_MAX}; anything else goes to `original`.
+ * `IM2COL_MAX` (convTaps.ts); anything else goes to `original`.
  */
 export function fastConv2dBackpropInputKernel(original: tf.KernelConfig): tf.KernelConfig {
-  const im2colKernel = opKernel<Conv2DBackpropInputAttrs>(
+  const kernel = opKernel<Conv2DBackpropInputAttrs>(
     "Conv2DBackpropInput",
     original.backendName,
-    ({ dy, filter }, attrs) => {
-      const dx = conv2dBackpropInputIm2col(dy as tf.Tensor4D, filter as tf.Tensor4D, attrs);
-      if (dx === undefined) throw new Error("Conv2DBackpropInput: im2col unavailable after the size check");
-      return dx;
-    },
+    ({ dy, filter }, attrs) =>
+      attrs.dataFormat === "NCHW" || dy!.dtype !== "float32" || filter!.dtype !== "float32"
+        ? undefined
+        : conv2dBackpropInputIm2col(dy as tf.Tensor4D, filter as tf.Tensor4D, attrs),
+    original,
   );
-  const kernelFunc: tf.KernelFunc = (args) => {
-    const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
-    const attrs = args.attrs as unknown as Conv2DBackpropInputAttrs;
-    const [fh, fw, , cout] = filter.shape as number[];
-    const [b, h, w] = attrs.inputShape;
-    const fits =
-      b * (h + fh! - 1) * (w + fw! - 1) * cout! <= IM2COL_MAX && b * h * w * fh! * fw! * cout! <= IM2COL_MAX;
-    const usable =
-      attrs.dataFormat !== "NCHW" && dy.dtype === "float32" && filter.dtype === "float32" && fits;
-    return usable ? im2colKernel.kernelFunc(args) : original.kernelFunc(args);
-  };
-  return {
-    kernelName: "Conv2DBackpropInput",
-    backendName: original.backendName,
-    setupFunc: original.setupFunc,
-    kernelFunc,
-  };
+  return { ...kernel, setupFunc: original.setupFunc };
 }

@@ -152,11 +152,12 @@ export function spreadForTranspose(dy: tf.Tensor4D, g: ConvGeometry): tf.Tensor4
   };
   const rows = landing(ho, g.strideHeight, g.filterHeight - 1 - g.padInfo.top, hc);
   const cols = landing(wo, g.strideWidth, g.filterWidth - 1 - g.padInfo.left, wc);
-  if (b * rows.count * cols.count === 0) return tf.engine().makeTensorFromTensorInfo(out) as tf.Tensor4D;
-  const from = c.heap.offset(dy) + (rows.first * wo + cols.first) * ch * e;
-  const to = c.heap.offset(out) + (rows.at * wc + cols.at) * ch * e;
-  const strides = [ho * wo * ch, wo * ch, ch, hc * wc * ch, g.strideHeight * wc * ch, g.strideWidth * ch];
-  c.copy(from, to, b, rows.count, cols.count, ch * e, ...strides.map((s) => s * e));
+  if (b * rows.count * cols.count > 0) {
+    const from = c.heap.offset(dy) + (rows.first * wo + cols.first) * ch * e;
+    const to = c.heap.offset(out) + (rows.at * wc + cols.at) * ch * e;
+    const strides = [ho * wo * ch, wo * ch, ch, hc * wc * ch, g.strideHeight * wc * ch, g.strideWidth * ch];
+    c.copy(from, to, b, rows.count, cols.count, ch * e, ...strides.map((s) => s * e));
+  }
   return tf.engine().makeTensorFromTensorInfo(out) as tf.Tensor4D;
 }
 
