@@ -62,23 +62,28 @@ export function registerWasmTrainingKernels(): string[] {
 }
 
 /**
- * wasm kernels that attnlab replaces with faster ones (lib/tfjs/kernels/batchMatMul.ts, sumLeadingAxes.ts,
- * segmentSumOneHot.ts, blockCopyKernels.ts, broadcastAdd.ts, sharedIdentity.ts, conv2dBackpropInput.ts,
- * broadcastCompare.ts): fifteen of tfjs's own, and attnlab's scatter-add UnsortedSegmentSum.
+ * Each speed kernel: the name of the wasm kernel it replaces and how to build it from that one. Files in
+ * lib/tfjs/kernels/ (batchMatMul.ts, sumLeadingAxes.ts, segmentSumOneHot.ts, blockCopyKernels.ts, broadcastAdd.ts,
+ * sharedIdentity.ts, conv2dBackpropInput.ts, broadcastCompare.ts): fifteen of tfjs's own, and attnlab's
+ * scatter-add UnsortedSegmentSum.
  */
-export const WASM_SPEED_KERNELS = [
-  "BatchMatMul",
-  "Sum",
-  "UnsortedSegmentSum",
-  "SplitV",
-  "Concat",
-  "Transpose",
-  "GatherV2",
-  "Add",
-  "Identity",
-  "Conv2DBackpropInput",
-  ...COMPARISONS,
-] as const;
+type SpeedKernel = [name: string, make: (original: tf.KernelConfig) => tf.KernelConfig];
+const SPEED_KERNELS: SpeedKernel[] = [
+  ["BatchMatMul", fastBatchMatMulKernel],
+  ["Sum", (sum) => fastSumKernel(sum, tf.getKernel("Fill", "wasm")!)], // checked in setWasmSpeedKernels
+  ["UnsortedSegmentSum", fastSegmentSumKernel],
+  ["SplitV", fastSplitVKernel],
+  ["Concat", fastConcatKernel],
+  ["Transpose", fastTransposeKernel],
+  ["GatherV2", fastGatherKernel],
+  ["Add", fastAddKernel],
+  ["Identity", fastIdentityKernel],
+  ["Conv2DBackpropInput", fastConv2dBackpropInputKernel],
+  ...COMPARISONS.map((name): SpeedKernel => [name, fastComparisonKernel]),
+];
+
+/** The wasm kernels that attnlab replaces with faster ones ({@link setWasmSpeedKernels}). */
+export const WASM_SPEED_KERNELS: readonly string[] = SPEED_KERNELS.map(([name]) => name);
 
 /** Environment variable that turns the speed kernels off in Node: `ATTNLAB_SPEED_KERNELS=0`. */
 export const SPEED_KERNELS_ENV_VAR = "ATTNLAB_SPEED_KERNELS";
@@ -104,47 +109,18 @@ export function setWasmSpeedKernels(on: boolean): boolean {
   if (on) {
     registerWasmTrainingKernels(); // the scatter-add UnsortedSegmentSum, which the one-hot product wraps
     if (tf.getKernel(ADAM_UPDATE, "wasm") === undefined) tf.registerKernel(adamUpdateKernel("wasm")); // lib/train/adamStep.ts
-    const names = [
-      "BatchMatMul",
-      "Sum",
-      "Transpose",
-      "Fill",
-      "UnsortedSegmentSum",
-      "SplitV",
-      "Concat",
-      "GatherV2",
-      "Add",
-      "Identity",
-      "Conv2DBackpropInput",
-      ...COMPARISONS,
-    ];
-    const kernels = names.map((n) => tf.getKernel(n, "wasm"));
-    if (kernels.some((k) => k === undefined)) return wasOn; // not a tfjs-wasm we know
-    const [matMul, sum, transpose, fill, segmentSum, splitV, concat, gather, add, identity, convInput] =
-      kernels as tf.KernelConfig[];
-    const replacements: [tf.KernelConfig, () => tf.KernelConfig][] = [
-      [matMul, () => fastBatchMatMulKernel(matMul)],
-      [sum, () => fastSumKernel(sum, fill)],
-      [segmentSum, () => fastSegmentSumKernel(segmentSum)],
-      [splitV, () => fastSplitVKernel(splitV)],
-      [concat, () => fastConcatKernel(concat)],
-      [transpose, () => fastTransposeKernel(transpose)],
-      [gather, () => fastGatherKernel(gather)],
-      [add, () => fastAddKernel(add)],
-      [identity, () => fastIdentityKernel(identity)],
-      [convInput, () => fastConv2dBackpropInputKernel(convInput)],
-      ...COMPARISONS.map((name): [tf.KernelConfig, () => tf.KernelConfig] => {
-        const original = tf.getKernel(name, "wasm")!;
-        return [original, () => fastComparisonKernel(original)];
-      }),
-    ];
-    for (const [original, make] of replacements) {
-      const config = faster.get(original) ?? make();
+    const originals = SPEED_KERNELS.map(([name]) => tf.getKernel(name, "wasm"));
+    if (tf.getKernel("Fill", "wasm") === undefined || originals.some((k) => k === undefined)) {
+      return wasOn; // not a tfjs-wasm we know
+    }
+    SPEED_KERNELS.forEach(([, make], i) => {
+      const original = originals[i]!;
+      const config = faster.get(original) ?? make(original);
       faster.set(original, config);
       stock.set(original.kernelName, original);
       tf.unregisterKernel(original.kernelName, "wasm");
       tf.registerKernel(config);
-    }
+    });
   } else {
     for (const [name, config] of stock) {
       tf.unregisterKernel(name, "wasm");
