@@ -70,8 +70,7 @@ export const opt = {
  * with `where`, names the key (`where: options.score`), shows the value and lists what is allowed.
  * @example
  *   checkOptions("attend", { score: "dot" }, { score: opt.oneOf(["dot", "scaledDot"]) }); // { score: "dot" }
- *   errorOf(() => checkOptions("attend", { casual: true }, { causal: opt.boolean() }));
- *   // 'attend: unknown option "casual" (did you mean "causal"?); allowed options: causal'
+ *   errorOf(() => checkOptions("attend", { casual: true }, { causal: opt.boolean() })); // 'TypeError: attend: unknown option "casual" (did you mean "causal"?); allowed options: causal'
  */
 export function checkOptions<T extends object>(where: string, options: T | undefined, spec: OptionSpec): T {
   checkObject(where, "options", options, spec);
