@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 // The `attnlab` command: `attnlab run ...` executes notebooks headlessly, `attnlab kernel ...` manages the spec.
 import { KERNEL_USAGE, parseKernelInstallArgs, parseRunArgs, RUN_USAGE } from "./runner/args.js";
-import { installKernelSpec, kernelSpecDir } from "./runner/kernelspec.js";
+import { installKernel } from "./runner/kernelInstall.js";
+import { kernelSpecDir } from "./runner/kernelspec.js";
+import { closest } from "./check/options.js";
+import { describeFlags, type FlagSpec, parseFlags } from "./runner/flags.js";
 import { runNotebooks } from "./runner/run.js";
+import type { ExperimentRecord } from "./records/record.js";
 
 const USAGE = `usage: attnlab <command> [options]
 
@@ -11,9 +15,10 @@ commands:
   kernel install [...]       register the attnlab Jupyter kernel (see \`attnlab kernel --help\`)
   kernel path                print the committed kernel spec folder
   experiments [name...]      run the case-study notebooks in full mode and print the targets table
-                             (--quick: quick mode; -o DIR: executed copies, default out/experiments)
-  records verify FILE        re-run a record's experiment and check that its numbers reproduce
+                             (see \`attnlab experiments --help\`)
+  records verify FILE...     re-run a record's experiment and check that every recorded value reproduces
   records diff A B           compare two records (config, data, environment, results)
+                             (see \`attnlab records --help\`)
 `;
 
 async function run(argv: string[]): Promise<number> {
@@ -45,12 +50,20 @@ async function run(argv: string[]): Promise<number> {
 function kernel(argv: string[]): number {
   const [sub, ...rest] = argv;
   if (sub === "path") {
+    if (rest.length > 0)
+      throw new Error(`attnlab kernel path: takes no arguments, got ${JSON.stringify(rest[0])}`);
     process.stdout.write(`${kernelSpecDir()}\n`);
     return 0;
   }
   if (sub === "install") {
-    const dest = installKernelSpec(parseKernelInstallArgs(rest));
-    process.stdout.write(`installed the attnlab kernel spec in ${dest}\n`);
+    const { help, ...options } = parseKernelInstallArgs(rest);
+    if (help) {
+      process.stdout.write(KERNEL_USAGE);
+      return 0;
+    }
+    const result = installKernel(options);
+    process.stdout.write(`installed the attnlab kernel spec in ${result.dir}\n`);
+    if (result.keptAt) process.stdout.write(`the folder that was there is kept in ${result.keptAt}\n`);
     return 0;
   }
   process.stdout.write(KERNEL_USAGE);
@@ -58,50 +71,80 @@ function kernel(argv: string[]): number {
 }
 
 async function records(argv: string[]): Promise<number> {
-  const [sub, ...files] = argv;
-  if (sub === "diff" && files.length === 2) {
-    const { readRecord } = await import("./records/store.js");
-    const { diffRecords, formatDifferences } = await import("./records/diff.js");
-    const diffs = diffRecords(readRecord(files[0]!), readRecord(files[1]!));
-    process.stdout.write(formatDifferences(diffs));
+  const { parseRecordsArgs, RECORDS_USAGE } = await import("./records/args.js");
+  const args = parseRecordsArgs(argv);
+  if (args.command === "help") {
+    process.stdout.write(RECORDS_USAGE);
     return 0;
   }
-  if (sub === "verify" && files.length >= 1) {
-    const { verifyRecord, formatVerifyReport } = await import("./experiments/verify.js");
-    const { EXPERIMENTS } = await import("./experiments/registry.js");
-    let code = 0;
-    for (const file of files) {
-      const report = await verifyRecord(file, EXPERIMENTS);
-      process.stdout.write(formatVerifyReport(report, file));
-      if (!report.match) code = 1;
-    }
-    return code;
+  if (args.command === "diff") {
+    const { readRecord } = await import("./records/store.js");
+    const { diffRecords, formatDifferences } = await import("./records/diff.js");
+    const [a, b] = args.files.map(readRecord) as [ExperimentRecord, ExperimentRecord];
+    process.stdout.write(formatDifferences(diffRecords(a, b)));
+    return 0;
   }
-  process.stdout.write("usage: attnlab records verify FILE...\n       attnlab records diff A B\n");
-  return sub === undefined || sub === "--help" || sub === "-h" ? 0 : 2;
+  const { verifyRecord, formatVerifyReport } = await import("./experiments/verify.js");
+  const { EXPERIMENTS } = await import("./experiments/registry.js");
+  const { readRecord } = await import("./records/store.js");
+  args.files.forEach(readRecord); // every file readable and sealed before anything trains
+  let code = 0;
+  for (const file of args.files) {
+    const options = args.tolerance === undefined ? {} : { tolerance: args.tolerance };
+    const report = await verifyRecord(file, EXPERIMENTS, options);
+    process.stdout.write(formatVerifyReport(report, file));
+    if (!report.match) code = 1;
+  }
+  return code;
 }
 
+const EXPERIMENTS_USAGE = `usage: attnlab experiments [name...] [--quick] [-o DIR]
+
+Runs the case-study notebooks (all, or the named experiments) through \`attnlab run\` in full mode and prints
+one row per target.
+
+  --quick                 quick mode (targets are reported, not required)
+  -o, --out, --output DIR folder for the executed copies (default: out/experiments)
+  -h, --help              this text
+`;
+
+const EXPERIMENTS_FLAGS: readonly FlagSpec[] = [
+  { name: "--quick" },
+  { name: "--out", aliases: ["-o", "--output"], values: ["DIR"] },
+  { name: "--help", aliases: ["-h"] },
+];
+
 async function experiments(argv: string[]): Promise<number> {
-  const names: string[] = [];
-  let quick = false;
-  let outDir = "out/experiments";
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === "--quick") quick = true;
-    else if (a === "-o" || a === "--out") {
-      const value = argv[++i];
-      if (value === undefined) throw new Error(`${a} needs a folder`);
-      outDir = value;
-    } else if (a.startsWith("-")) throw new Error(`experiments: unknown option ${a}`);
-    else names.push(a);
+  const where = "attnlab experiments";
+  const { flags, positional: names } = parseFlags(where, argv, EXPERIMENTS_FLAGS);
+  if (flags.has("--help")) {
+    process.stdout.write(EXPERIMENTS_USAGE);
+    return 0;
   }
-  const { EXPERIMENTS, findExperiment } = await import("./experiments/registry.js");
+  const outDir = flags.get("--out")?.[0]?.[0] ?? "out/experiments";
+  if (outDir === "") throw new TypeError(`${where}: --out needs a folder, got ""`);
+  const { EXPERIMENTS } = await import("./experiments/registry.js");
+  const known = EXPERIMENTS.map((e) => e.name);
+  for (const [i, name] of names.entries()) {
+    if (names.indexOf(name) !== i)
+      throw new RangeError(`${where}: experiment "${name}" is given more than once`);
+    if (!known.includes(name)) {
+      const hint = closest(name, known);
+      throw new RangeError(
+        `${where}: unknown experiment "${name}"${hint ? ` (did you mean "${hint}"?)` : ""}; known experiments: ${known.join(", ")}; options: ${describeFlags(EXPERIMENTS_FLAGS)}`,
+      );
+    }
+  }
   const { runCourseExperiments } = await import("./experiments/course.js");
-  const chosen = names.length === 0 ? EXPERIMENTS : names.map(findExperiment);
+  const chosen = names.length === 0 ? EXPERIMENTS : EXPERIMENTS.filter((e) => names.includes(e.name));
+  const quick = flags.has("--quick");
   const { exitCode } = await runCourseExperiments({ experiments: chosen, quick, outDir, timeoutS: 600 });
   return exitCode;
 }
 
+const COMMANDS = ["run", "kernel", "experiments", "records"];
+
+/** Runs `attnlab <argv>` and returns the exit code: 0 ok, 1 a notebook or check failed, 2 bad usage or error. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -110,11 +153,20 @@ export async function main(argv: string[]): Promise<number> {
     if (command === "records") return await records(rest);
     if (command === "experiments") return await experiments(rest);
   } catch (err) {
-    process.stderr.write(`attnlab: ${(err as Error).message}\n`);
+    const message = (err as Error).message;
+    process.stderr.write(`${message.startsWith("attnlab") ? message : `attnlab: ${message}`}\n`);
     return 2;
   }
-  process.stdout.write(USAGE);
-  return command === undefined || command === "--help" || command === "-h" ? 0 : 2;
+  if (command === undefined || command === "--help" || command === "-h") {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const hint = closest(command, COMMANDS);
+  const what = command.startsWith("-") ? "option" : "command";
+  process.stderr.write(
+    `attnlab: unknown ${what} ${JSON.stringify(command)}${hint ? ` (did you mean "${hint}"?)` : ""}; commands: ${COMMANDS.join(", ")}; options: -h/--help\n\n${USAGE}`,
+  );
+  return 2;
 }
 
 if (typeof require !== "undefined" && require.main === module) {

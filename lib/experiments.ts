@@ -3,6 +3,13 @@
  * registry, running with records, and verifying and comparing records. Loads tfjs.
  */
 export * from "./records/index.js";
+export { type Comparison, compareRecords } from "./experiments/compareRecords.js";
+export {
+  checkExperimentConfig,
+  experimentConfigSpec,
+  isFullConfig,
+  ruleFromDefault,
+} from "./experiments/configSpec.js";
 export { gitState, packageRoot, versions } from "./experiments/environment.js";
 export {
   type DatasetInfo,
@@ -19,11 +26,13 @@ export {
   type RunExperimentOptions,
   runExperiment,
   summaryLine,
+  targetResults,
 } from "./experiments/run.js";
 export {
   formatVerifyReport,
   type VerifyOptions,
   type VerifyReport,
+  VERIFY_OPTIONS,
   type VerifyRow,
   verifyRecord,
 } from "./experiments/verify.js";

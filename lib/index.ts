@@ -9,3 +9,9 @@ export * from "./random/prng.js";
 export * from "./plot/index.js";
 export * from "./display/index.js";
 export * from "./metrics/index.js";
+export {
+  InterruptedError,
+  interrupted,
+  interruptionPoint,
+  throwIfInterrupted,
+} from "./train/interrupt.js";

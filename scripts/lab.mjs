@@ -9,11 +9,40 @@ import { serveStatic } from "./labServe.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = join(root, "out", "lab-site");
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
-};
+const USAGE = "usage: node scripts/lab.mjs [--port N] [--no-build | --build-only]";
+
+/** The command line, every flag known and checked: { port, build, serve }. */
+function parseArgs(argv) {
+  const parsed = { port: 5178, build: true, serve: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--no-build") parsed.build = false;
+    else if (a === "--build-only") parsed.serve = false;
+    else if (a === "--port") {
+      const raw = argv[++i];
+      const port = Number(raw);
+      if (raw === undefined || !/^\d+$/.test(raw) || port > 65535) {
+        throw new Error(
+          `lab: --port must be an integer in [0, 65535] (0: any free port), got ${JSON.stringify(raw)}`,
+        );
+      }
+      parsed.port = port;
+    } else
+      throw new Error(
+        `lab: unknown option ${JSON.stringify(a)}; allowed: --port N, --no-build, --build-only`,
+      );
+  }
+  if (!parsed.build && !parsed.serve) throw new Error("lab: --no-build and --build-only exclude each other");
+  return parsed;
+}
+
+let args;
+try {
+  args = parseArgs(process.argv.slice(2));
+} catch (err) {
+  console.error(`${err.message}\n${USAGE}`);
+  process.exit(2);
+}
 
 async function buildSite() {
   const started = Date.now();
@@ -23,15 +52,14 @@ async function buildSite() {
   console.log(`lab: built ${relative(root, outDir)}/ in ${seconds} s`);
 }
 
-if (!args.includes("--no-build")) await buildSite();
+if (args.build) await buildSite();
 else if (!existsSync(join(outDir, "lab.html"))) {
   console.error(`lab: no build in ${relative(root, outDir)}/; run npm run lab:build first`);
   process.exit(1);
 }
-if (!args.includes("--build-only")) {
-  const port = Number(option("--port", "5178"));
+if (args.serve) {
   const { url, close } = await serveStatic(outDir, {
-    port,
+    port: args.port,
     mounts: { "/models/": join(root, "out", "models") },
   });
   console.log(

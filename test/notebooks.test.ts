@@ -55,8 +55,10 @@ test(`every notebook runs green in quick mode (${notebooks.length} notebooks)`, 
     const outputs: Output[] = nb.cells.flatMap((c: { outputs?: Output[] }) => c.outputs ?? []);
     const charts = outputs.filter((o) => o.data?.["application/vnd.vegalite.v5+json"] !== undefined);
     assert.ok(charts.length > 0, `${name}: no vega-lite chart`);
-    for (const c of charts)
+    for (const c of charts) {
       assert.match(String(c.data?.["image/svg+xml"]), /^<svg/, `${name}: chart without SVG fallback`);
+      assert.match(String(c.data?.["image/png"]), /^iVBORw0KGgo/, `${name}: chart without PNG fallback`);
+    }
     assert.ok(
       outputs.some((o) => o.output_type === "stream" && /match: true/.test(text(o))),
       `${name}: the self-check did not report match: true`,

@@ -1,8 +1,16 @@
 #!/usr/bin/env node
 // Jupyter kernel launcher: starts the tslab pinned by the attnlab package, `node launch.cjs <connection file>`.
 "use strict";
+// First, before any module is loaded: stack frames in attnlab's dist/ point at lib/**/*.ts.
+process.setSourceMapsEnabled(true);
 const fs = require("node:fs");
 const path = require("node:path");
+const { nameCells, withTypescriptMaps } = require("./cellMaps.cjs");
+const { armInterrupts } = require("./interrupts.cjs");
+const { watchRunner } = require("./runnerWatch.cjs");
+const { serializeShellMessages } = require("./shellQueue.cjs");
+const { installStackFormatter } = require("./stacks.cjs");
+const { serializeZmqSends } = require("./zmqSends.cjs");
 
 function isAttnlab(dir) {
   try {
@@ -32,44 +40,6 @@ function packageDir() {
   }
 }
 
-// tslab 1.0.22 calls `socket.send(...)` without awaiting it, but a zeromq 6 socket takes one send at a time:
-// a second send while the first is in flight rejects with EBUSY ("Socket is busy writing"), unhandled, and that
-// message is lost (seen here: an iopub status or stream message, so a client waits for an idle that never
-// comes). When a send is in flight, queue the next ones behind it, so they go out one after another, in order.
-function serializeZmqSends(tslabDir) {
-  const zmq = require(require.resolve("zeromq", { paths: [tslabDir] }));
-  let proto = zmq.Publisher.prototype;
-  while (proto && !Object.hasOwn(proto, "send")) proto = Object.getPrototypeOf(proto);
-  if (!proto || proto.send.attnlabSerialized) return;
-  const send = proto.send;
-  const states = new WeakMap(); // socket → { last: its newest send (settled either way), queued: count }
-  function serializedSend(...args) {
-    const st = states.get(this) ?? { last: Promise.resolve(), queued: 0 };
-    states.set(this, st);
-    if (st.queued === 0) {
-      // The usual case: send at once (synchronously, so a message written just before `process.exit` goes).
-      try {
-        const sent = send.apply(this, args);
-        st.last = sent.catch(() => {});
-        return sent;
-      } catch (err) {
-        if (err?.code !== "EBUSY") throw err;
-      }
-    }
-    // A send is in flight: wait for it, behind any already waiting, so the order is kept.
-    st.queued++;
-    const sent = st.last.then(() => {
-      st.queued--;
-      return send.apply(this, args);
-    });
-    st.last = sent.catch(() => {});
-    return sent;
-  }
-  serializedSend.attnlabSerialized = true;
-  // zeromq defines `send` read-only but configurable: redefine it rather than assign.
-  Object.defineProperty(proto, "send", { value: serializedSend, writable: false, configurable: true });
-}
-
 function main(argv) {
   const args = argv.filter((a) => a !== "--config-path");
   const configPath = args[0];
@@ -92,14 +62,30 @@ function main(argv) {
   if (pinned && pinned !== tslabVersion) {
     process.stderr.write(`attnlab kernel: warning: tslab ${tslabVersion} found, attnlab pins ${pinned}\n`);
   }
-  serializeZmqSends(path.dirname(tslabMain));
-  // In-process start (no child), so that SIGINT from Jupyter reaches tslab's interrupt handler.
-  require(tslabMain).startKernel({
+  const tslabDist = path.dirname(tslabMain);
+  const tslabRoot = path.dirname(tslabDist) + path.sep;
+  watchRunner(configPath);
+  serializeZmqSends(tslabDist);
+  const { startKernel } = withTypescriptMaps(tslabRoot, () => require(tslabMain));
+  const jupyter = require(path.join(tslabDist, "jupyter.js"));
+  serializeShellMessages(tslabDist);
+  const takeOverSigint = armInterrupts(jupyter);
+  nameCells(jupyter);
+  installStackFormatter({
+    packageDir: fs.realpathSync(pkgDir), // stack frames carry real paths
+    tslabDir: tslabRoot,
+    launcherDir: fs.realpathSync(__dirname),
+    cwd: process.cwd(),
+  });
+  const before = new Set(process.listeners("SIGINT"));
+  // In-process start (no child), so that SIGINT from Jupyter reaches the interrupt handler (interrupts.cjs).
+  startKernel({
     configPath: path.resolve(configPath),
     enableFindLocal: false,
     jsKernel: false,
     globalVersion: tslabVersion,
   });
+  takeOverSigint(process.listeners("SIGINT").filter((l) => !before.has(l)));
 }
 
 main(process.argv.slice(2));

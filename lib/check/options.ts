@@ -78,7 +78,11 @@ export function checkOptions<T extends object>(where: string, options: T | undef
 }
 
 function checkObject(where: string, path: string, value: unknown, spec: OptionSpec): void {
-  if (value === undefined) return;
+  if (value === undefined) {
+    // Left out: fine unless the spec requires a key, which is then named as missing.
+    for (const [key, rule] of Object.entries(spec)) checkValue(where, `${path}.${key}`, undefined, rule);
+    return;
+  }
   if (!isPlainObject(value)) {
     throw new TypeError(
       `${where}: ${path} must be an object with keys ${listKeys(spec)}, got ${describeValue(value)}`,
@@ -197,7 +201,7 @@ function listKeys(spec: OptionSpec): string {
 }
 
 /** The allowed key nearest to a misspelt one (edit distance ≤ 2, or a case-only difference). */
-function closest(key: string, allowed: string[]): string | undefined {
+export function closest(key: string, allowed: string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = 3;
   for (const candidate of allowed) {

@@ -1,5 +1,6 @@
 // The display barrel: `show()` and helpers (the only code that talks to the kernel) and the pure MIME bundles.
 export {
+  type DisplayData,
   describePlotly,
   describeVegaLite,
   isMimeBundle,
@@ -7,6 +8,7 @@ export {
   isVegaLiteSpec,
   MIME,
   type MimeBundle,
+  toDisplayData,
   toMimeBundle,
 } from "./mime.js";
 export {

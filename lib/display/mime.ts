@@ -1,6 +1,7 @@
 // The pure half of `show()`: turns a chart spec, a plotly figure or a value into a Jupyter MIME bundle.
 import { type PlotlyFigure, plotlyToVegaLite } from "../plot/plotly.js";
 import { toSvg } from "../plot/svg.js";
+import { chartPng } from "./png.js";
 
 /** A Jupyter MIME bundle: MIME type → string, or JSON object for `application/*+json` types. */
 export type MimeBundle = Record<string, unknown>;
@@ -10,6 +11,7 @@ export const MIME = {
   vegaLite: "application/vnd.vegalite.v5+json",
   plotly: "application/vnd.plotly.v1+json",
   svg: "image/svg+xml",
+  png: "image/png",
   html: "text/html",
   markdown: "text/markdown",
   latex: "text/latex",
@@ -51,33 +53,66 @@ export function isMimeBundle(x: unknown): x is MimeBundle {
   );
 }
 
+/** What one `display_data` carries: the bundle and its per-MIME metadata (the size to draw a 2× PNG at). */
+export interface DisplayData {
+  data: MimeBundle;
+  metadata: Record<string, unknown>;
+}
+
 /**
- * Builds the MIME bundle `show()` emits. A vega-lite spec gives its JSON object, a static SVG and a one-line
- * text/plain; a plotly figure gives its JSON object, the SVG of its vega-lite equivalent (omitted when the
- * figure has traces that `plotlyToVegaLite` does not convert) and text/plain; a ready bundle passes through;
- * a string is text/plain; anything else is text/plain JSON. Specs are deep-copied, so later edits to the
- * input do not change an emitted output.
+ * Builds the MIME bundle `show()` emits. A vega-lite spec gives its JSON object, a static SVG, a 2× PNG of
+ * that SVG (for front ends that do not draw SVG, such as classic Notebook for an untrusted notebook) and a
+ * one-line text/plain; a plotly figure gives its JSON object, the SVG and PNG of its vega-lite equivalent
+ * (omitted when the figure has traces that `plotlyToVegaLite` does not convert) and text/plain; a ready
+ * bundle passes through; a string is text/plain; anything else is text/plain JSON. If the PNG cannot be
+ * drawn, a one-line warning goes to stderr and the bundle has the rest. Specs are deep-copied, so later
+ * edits to the input do not change an emitted output.
  * @example
  * const bundle = await toMimeBundle(attentionHeatmap([[1, 0], [0, 1]], { title: "eye" }));
- * Object.keys(bundle); // ["application/vnd.vegalite.v5+json", "image/svg+xml", "text/plain"]
+ * Object.keys(bundle); // ["application/vnd.vegalite.v5+json", "image/svg+xml", "image/png", "text/plain"]
  * bundle["text/plain"]; // 'vega-lite chart "eye": rect + text, 4 data rows'
  */
 export async function toMimeBundle(x: unknown): Promise<MimeBundle> {
-  if (isMimeBundle(x)) return { ...x };
+  return (await toDisplayData(x)).data;
+}
+
+/**
+ * {@link toMimeBundle} with the display metadata: a chart's PNG is drawn at its SVG's size
+ * (`{"image/png": {width, height}}` in CSS pixels, as Jupyter front ends and nbconvert read it).
+ * @example
+ * const { metadata } = await toDisplayData(attentionHeatmap([[1, 0], [0, 1]]));
+ * Object.keys(metadata); // ["image/png"]
+ */
+export async function toDisplayData(x: unknown): Promise<DisplayData> {
+  if (isMimeBundle(x)) return { data: { ...x }, metadata: {} };
   if (isVegaLiteSpec(x)) {
     const spec = jsonCopy(x);
-    return { [MIME.vegaLite]: spec, [MIME.svg]: await toSvg(spec), [MIME.plain]: describeVegaLite(spec) };
+    return chartData(MIME.vegaLite, spec, await toSvg(spec), describeVegaLite(spec));
   }
   if (isPlotlyFigure(x)) {
     const figure = jsonCopy(x);
-    const svg = await plotlySvg(figure);
-    return {
-      [MIME.plotly]: figure,
-      ...(svg === undefined ? {} : { [MIME.svg]: svg }),
-      [MIME.plain]: describePlotly(figure),
-    };
+    return chartData(MIME.plotly, figure, await plotlySvg(figure), describePlotly(figure));
   }
-  return { [MIME.plain]: typeof x === "string" ? x : plainJson(x) };
+  return { data: { [MIME.plain]: typeof x === "string" ? x : plainJson(x) }, metadata: {} };
+}
+
+/** A chart's bundle in a fixed key order: its JSON, SVG, PNG (when each exists) and text/plain. */
+async function chartData(
+  mime: string,
+  json: object,
+  svg: string | undefined,
+  plain: string,
+): Promise<DisplayData> {
+  const png = svg === undefined ? undefined : await chartPng(svg);
+  return {
+    data: {
+      [mime]: json,
+      ...(svg === undefined ? {} : { [MIME.svg]: svg }),
+      ...(png === undefined ? {} : { [MIME.png]: png.base64 }),
+      [MIME.plain]: plain,
+    },
+    metadata: png === undefined ? {} : { [MIME.png]: png.metadata },
+  };
 }
 
 async function plotlySvg(figure: PlotlyFigure): Promise<string | undefined> {

@@ -1,6 +1,6 @@
 // `show()` and its helpers: build a MIME bundle (pure) and send it as one display_data message.
-import { toMimeBundle } from "./mime.js";
-import { type DisplayMessage, type DisplaySink, currentSink } from "./sink.js";
+import { type DisplayData, toDisplayData } from "./mime.js";
+import { type DisplaySink, currentSink } from "./sink.js";
 import { type TableOptions, tableBundle } from "./table.js";
 import { latexBundle, markdownBundle } from "./text.js";
 
@@ -26,8 +26,8 @@ export type ShowOptionsWithId = ShowOptions & { id: string };
 
 /**
  * Displays a vega-lite spec, a plotly figure, a MIME bundle or a value as one output, with all its MIME types
- * in one display_data (charts: their JSON, an SVG fallback and text/plain). Await it: the SVG renders
- * asynchronously. Outside a notebook kernel it prints the text/plain form.
+ * in one display_data (charts: their JSON, an SVG fallback, a 2× PNG of it and text/plain). Await it: the SVG
+ * renders asynchronously. Outside a notebook kernel it prints the text/plain form.
  * Without an id it resolves to `undefined`, so `await show(spec)` as a cell's last line prints nothing
  * (tslab prints a cell's last value); with `{ id }` it resolves to a handle whose `update` redraws in place.
  * @example
@@ -43,7 +43,7 @@ export async function show(x: unknown, opts: ShowOptions = {}): Promise<DisplayH
   // The sink is taken before the first await, so an un-awaited show still writes to its own cell.
   const sink = currentSink();
   checkId(opts.id);
-  send(sink, await toMimeBundle(x), opts.id, false);
+  send(sink, await toDisplayData(x), opts.id, false);
   return opts.id === undefined ? undefined : handle(opts.id);
 }
 
@@ -88,11 +88,11 @@ export function showTable(
 
 function send(
   sink: DisplaySink,
-  data: DisplayMessage["data"],
+  { data, metadata }: DisplayData,
   id: string | undefined,
   update: boolean,
 ): void {
-  sink({ data, metadata: {}, transient: id === undefined ? {} : { display_id: id } }, update);
+  sink({ data, metadata, transient: id === undefined ? {} : { display_id: id } }, update);
 }
 
 function handle(id: string): DisplayHandle {
@@ -100,7 +100,7 @@ function handle(id: string): DisplayHandle {
     id,
     async update(x: unknown) {
       const sink = currentSink();
-      send(sink, await toMimeBundle(x), id, true);
+      send(sink, await toDisplayData(x), id, true);
     },
     // How Node's console (and so tslab, for a cell's last value) prints the handle.
     [Symbol.for("nodejs.util.inspect.custom")]: () => `DisplayHandle { id: ${JSON.stringify(id)} }`,

@@ -3,8 +3,10 @@
  * targets it must reach, the notebook that presents it, and a `run` that trains and evaluates from the config
  * alone — so a record can be re-run from its config (`attnlab records verify`).
  */
+import type { OptionRule } from "../check/options.js";
 import type { ProgressMode } from "../train/progress.js";
 import type { RecordedEpoch, Target } from "../records/record.js";
+import { checkExperimentConfig } from "./configSpec.js";
 
 /** Every config carries its seed (data, weights and shuffling all derive from it). */
 export interface ExperimentConfig {
@@ -48,6 +50,11 @@ export interface Experiment<C extends ExperimentConfig = ExperimentConfig, A = u
   defaults: C;
   /** Overrides for quick mode (CI): small data and few epochs; targets are reported, not required. */
   quick: Partial<C>;
+  /**
+   * Rules for settings whose allowed values the defaults cannot tell (a range; a real number whose default
+   * happens to be whole). Every other key gets the kind of its default value (`configSpec.ts`).
+   */
+  configRules?: { readonly [K in keyof C]?: OptionRule };
   targets: Target[];
   run(config: C, context: ExperimentContext): Promise<ExperimentOutput<A>>;
 }
@@ -64,11 +71,14 @@ export function defineExperiment<C extends ExperimentConfig, A>(
   if (!Number.isInteger(experiment.defaults.seed)) {
     throw new RangeError(`defineExperiment(${experiment.name}): defaults.seed must be an integer`);
   }
-  for (const key of Object.keys(experiment.quick)) {
+  const where = `defineExperiment(${experiment.name})`;
+  for (const key of Object.keys(experiment.configRules ?? {})) {
     if (!(key in experiment.defaults)) {
-      throw new RangeError(`defineExperiment(${experiment.name}): quick.${key} is not a key of defaults`);
+      throw new RangeError(`${where}: configRules.${key} is not a key of defaults`);
     }
   }
+  checkExperimentConfig(where, experiment, experiment.defaults, "defaults");
+  checkExperimentConfig(where, experiment, experiment.quick, "quick");
   if (experiment.targets.length === 0)
     throw new RangeError(`defineExperiment(${experiment.name}): no targets`);
   return experiment;

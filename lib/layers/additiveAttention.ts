@@ -7,6 +7,7 @@
  * 2 `scoreVector [units]` = v. No biases (tier 1 has none); no scaling (scale 1).
  */
 import * as tf from "@tensorflow/tfjs";
+import { SIZE } from "./layerOptions.js";
 import { linear } from "./linear.js";
 import { ScoreAttention, type ScoreAttentionArgs } from "./scoreAttention.js";
 
@@ -23,10 +24,7 @@ export class AdditiveAttention extends ScoreAttention {
   private params: tf.LayerVariable[] = [];
 
   constructor(args: AdditiveAttentionArgs) {
-    super(args);
-    if (!Number.isInteger(args.units) || args.units < 1) {
-      throw new RangeError(`units must be a positive integer, got ${args.units}`);
-    }
+    super(args, "AdditiveAttention", { units: SIZE({ required: true }) });
     this.units = args.units;
   }
 

@@ -4,49 +4,74 @@
  * gives zero weights, never NaN); Vaswani et al. §3.2.3 (causal mask).
  */
 import * as tf from "@tensorflow/tfjs";
+import { type OptionSpec, opt } from "../check/options.js";
+import { checkedLens, checkedMask, type MaskInput } from "./maskValues.js";
 
 /** What to mask, as call arguments of the attention layers; every part given combines with AND. */
 export interface AttentionMaskArgs {
-  /** Padding by valid lengths: `[B]` (one length per example) or `[B, T]` (one per query); numbers of keys. */
-  validLens?: tf.Tensor;
-  /** Explicit mask, 1 (or true) = attend: `[B, S]` (per key) or `[B, T, S]`. */
-  attentionMask?: tf.Tensor;
+  /**
+   * Padding by valid lengths: `[B]` (one length per example) or `[B, T]` (one per query); numbers of keys,
+   * integers in [0, S]. A tensor, a number array or a typed array.
+   */
+  validLens?: MaskInput;
+  /** Explicit mask, 1 (or true) = attend, every entry 0 or 1: `[B, S]` (per key) or `[B, T, S]`. */
+  attentionMask?: MaskInput;
   /** Causal mask: query i sees keys j ≤ i. */
   causal?: boolean;
 }
 
+/** The option rules of {@link AttentionMaskArgs}, for the call-option specs of the attention layers. */
+export const ATTENTION_MASK_SPEC: OptionSpec = {
+  validLens: opt.any(),
+  attentionMask: opt.any(),
+  causal: opt.boolean(),
+};
+
+/** The call-option rules of the attention layers: the masks and `returnAttention`. */
+export const ATTENTION_CALL_SPEC: OptionSpec = { ...ATTENTION_MASK_SPEC, returnAttention: opt.boolean() };
+
+/** How the attention layers answer tfjs's upstream `mask`: refused, pointing at their own masks. */
+export const NO_UPSTREAM_MASK = { refuse: "; pass validLens or attentionMask" };
+
 /**
- * The `[B, T, S]` float mask (1 = attend) that `args` describe, or `null` when nothing is masked.
+ * The `[B, T, S]` float mask (1 = attend) that `args` describe, or `null` when nothing is masked. Valid lengths
+ * must be integers in [0, S] and mask entries 0 or 1; messages start with `where`.
  * @example attentionMask(1, 2, 2, { causal: true }).arraySync(); // [[[1, 0], [1, 1]]]
  */
-export function attentionMask(b: number, t: number, s: number, args: AttentionMaskArgs): tf.Tensor | null {
-  const parts: tf.Tensor[] = [];
-  if (args.validLens !== undefined) parts.push(paddingPart(b, t, s, args.validLens));
-  if (args.attentionMask !== undefined) parts.push(explicitPart(b, t, s, args.attentionMask));
-  if (args.causal) parts.push(tf.linalg.bandPart(tf.ones([t, s]), -1, 0).reshape([1, t, s])); // [1, T, S]
-  if (parts.length === 0) return null;
-  return parts.reduce((m, p) => tf.mul(m, p), tf.ones([b, t, s]) as tf.Tensor); // [B, T, S]
+export function attentionMask(
+  b: number,
+  t: number,
+  s: number,
+  args: AttentionMaskArgs,
+  where = "attentionMask",
+): tf.Tensor | null {
+  if (args.validLens === undefined && args.attentionMask === undefined && !args.causal) return null;
+  return tf.tidy(() => {
+    const parts: tf.Tensor[] = [];
+    if (args.validLens !== undefined) parts.push(paddingPart(b, t, s, args.validLens, where));
+    if (args.attentionMask !== undefined) parts.push(explicitPart(b, t, s, args.attentionMask, where));
+    if (args.causal) parts.push(tf.linalg.bandPart(tf.ones([t, s]), -1, 0).reshape([1, t, s])); // [1, T, S]
+    return parts.reduce((m, p) => tf.mul(m, p), tf.ones([b, t, s]) as tf.Tensor); // [B, T, S]
+  });
 }
 
-function paddingPart(b: number, t: number, s: number, validLens: tf.Tensor): tf.Tensor {
-  const ok =
-    (validLens.rank === 1 && validLens.shape[0] === b) ||
-    (validLens.rank === 2 && validLens.shape[0] === b && validLens.shape[1] === t);
-  if (!ok) {
-    throw new RangeError(`validLens has shape [${validLens.shape}] but needs [${b}] or [${b}, ${t}] (B, T)`);
-  }
-  const lens = validLens.toFloat().reshape(validLens.rank === 1 ? [b, 1, 1] : [b, t, 1]); // [B, 1|T, 1]
-  return tf.less(tf.range(0, s).reshape([1, 1, s]), lens).toFloat(); // [B, 1|T, S]
+function paddingPart(b: number, t: number, s: number, validLens: MaskInput, where: string): tf.Tensor {
+  const shapes = { shapes: [[b], [b, t]], letters: "B, T" };
+  const lens = checkedLens(where, "validLens", validLens, shapes, s, "the number of keys");
+  const column = lens.toFloat().reshape(lens.rank === 1 ? [b, 1, 1] : [b, t, 1]); // [B, 1|T, 1]
+  return tf.less(tf.range(0, s).reshape([1, 1, s]), column).toFloat(); // [B, 1|T, S]
 }
 
-function explicitPart(b: number, t: number, s: number, mask: tf.Tensor): tf.Tensor {
-  const shape = mask.shape.join(", ");
-  if (mask.rank === 2 && mask.shape[0] === b && mask.shape[1] === s) return mask.toFloat().reshape([b, 1, s]);
-  if (mask.rank === 3 && mask.shape[0] === b && mask.shape[1] === t && mask.shape[2] === s)
-    return mask.toFloat();
-  throw new RangeError(
-    `attentionMask has shape [${shape}] but needs [${b}, ${s}] or [${b}, ${t}, ${s}] (B, T, S)`,
-  );
+function explicitPart(b: number, t: number, s: number, mask: MaskInput, where: string): tf.Tensor {
+  const shapes = {
+    shapes: [
+      [b, s],
+      [b, t, s],
+    ],
+    letters: "B, S or B, T, S",
+  };
+  const checked = checkedMask(where, "attentionMask", mask, shapes);
+  return checked.rank === 2 ? checked.toFloat().reshape([b, 1, s]) : checked.toFloat(); // [B, 1|T, S]
 }
 
 /**
@@ -61,13 +86,21 @@ export function maskedSoftmax(scores: tf.Tensor, mask: tf.Tensor | null): tf.Ten
 }
 
 /**
- * Padding mask from valid lengths: row b keeps its first `validLens[b]` positions.
+ * Padding mask from valid lengths (integers in [0, steps]): row b keeps its first `validLens[b]` positions.
  * @example validLensMask([1, 3], 3).arraySync(); // [[1, 0, 0], [1, 1, 1]]
  * @returns float32 `[B, T]`, 1 = valid, 0 = padding.
  */
-export function validLensMask(validLens: tf.Tensor1D | number[], steps: number): tf.Tensor2D {
+export function validLensMask(validLens: MaskInput, steps: number, where = "validLensMask"): tf.Tensor2D {
+  if (!Number.isInteger(steps) || steps < 0) {
+    throw new RangeError(`${where}: steps must be an integer ≥ 0, got ${steps}`);
+  }
   return tf.tidy(() => {
-    const lens = Array.isArray(validLens) ? tf.tensor1d(validLens, "float32") : tf.cast(validLens, "float32");
+    const b = validLens instanceof tf.Tensor ? validLens.shape[0]! : (validLens as ArrayLike<unknown>).length;
+    const shapes = { shapes: [[b]], letters: "B" };
+    const lens = tf.cast(
+      checkedLens(where, "validLens", validLens, shapes, steps, "the number of steps"),
+      "float32",
+    );
     const positions = tf.range(0, steps, 1, "float32"); // [T]
     return tf.cast(tf.less(tf.expandDims(positions, 0), tf.expandDims(lens, 1)), "float32") as tf.Tensor2D; // [B, T]
   });

@@ -6,12 +6,13 @@
  * Weight layout (`getWeights()` order): 0 `kernel [D_q, D_k]` = W. No bias.
  */
 import * as tf from "@tensorflow/tfjs";
+import { opt } from "../check/options.js";
 import { linear } from "./linear.js";
 import { ScoreAttention, type ScoreAttentionArgs } from "./scoreAttention.js";
 
 /** Constructor arguments of {@link GeneralAttention}. */
 export interface GeneralAttentionArgs extends ScoreAttentionArgs {
-  /** Multiply the scores by this before the softmax. Default 1 (as tier 1). */
+  /** Multiply the scores by this (a finite number) before the softmax. Default 1 (as tier 1). */
   scale?: number;
 }
 
@@ -22,7 +23,7 @@ export class GeneralAttention extends ScoreAttention {
   private kernel: tf.LayerVariable | null = null;
 
   constructor(args: GeneralAttentionArgs = {}) {
-    super(args);
+    super(args, "GeneralAttention", { scale: opt.number() });
     this.scale = args.scale ?? 1;
   }
 

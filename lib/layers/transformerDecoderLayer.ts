@@ -7,27 +7,40 @@
  * feed-forward (see {@link PositionwiseFeedForward}), then gamma and beta of LayerNorms 1, 2, 3.
  */
 import * as tf from "@tensorflow/tfjs";
+import { opt } from "../check/options.js";
+import { NO_UPSTREAM_MASK } from "./attentionMask.js";
 import { CompositeLayer } from "./compositeLayer.js";
-import { LayerNorm } from "./layerNorm.js";
 import { PositionwiseFeedForward } from "./feedForward.js";
+import { LayerNorm } from "./layerNorm.js";
+import { checkCallArgs } from "./layerOptions.js";
+import { checkedLens, type MaskInput } from "./maskValues.js";
 import { MultiHeadAttention } from "./multiHeadAttention.js";
-import { residual, type TransformerLayerArgs, transformerLayerDefaults } from "./transformerEncoderLayer.js";
+import {
+  residual,
+  type TransformerLayerArgs,
+  type TransformerLayerSettings,
+  transformerLayerBase,
+  transformerLayerDefaults,
+} from "./transformerEncoderLayer.js";
 
 /** Call arguments of the decoder layer. */
 export interface DecoderLayerCallArgs {
-  /** Valid lengths of the memory (source padding), `[B]`. Default: no padding. */
-  memoryValidLens?: tf.Tensor;
-  /** Valid lengths of the target, `[B]`, on top of the causal mask. Default: none. */
-  validLens?: tf.Tensor;
+  /** Valid lengths of the memory (source padding), `[B]`, integers in [0, S]. Default: no padding. */
+  memoryValidLens?: MaskInput;
+  /** Valid lengths of the target, `[B]`, integers in [0, T], on top of the causal mask. Default: none. */
+  validLens?: MaskInput;
   training?: boolean;
   /** Return `[output, selfWeights [B, N, T, T], crossWeights [B, N, T, S]]`. Default `false`. */
   returnAttention?: boolean;
 }
 
+/** The rules of {@link DecoderLayerCallArgs}. */
+const CALL_SPEC = { memoryValidLens: opt.any(), validLens: opt.any(), returnAttention: opt.boolean() };
+
 /** Decoder layer: inputs `[x [B, T, E], memory [B, S, E]]` → `[B, T, E]`. */
 export class TransformerDecoderLayer extends CompositeLayer {
   static className = "TransformerDecoderLayer";
-  readonly args: Required<Omit<TransformerLayerArgs, "name">>;
+  readonly args: TransformerLayerSettings;
   private calls = 0;
   readonly selfAttention: MultiHeadAttention;
   readonly crossAttention: MultiHeadAttention;
@@ -35,7 +48,7 @@ export class TransformerDecoderLayer extends CompositeLayer {
   readonly norms: tf.layers.Layer[];
 
   constructor(args: TransformerLayerArgs) {
-    super(args.name === undefined ? {} : { name: args.name });
+    super(transformerLayerBase("TransformerDecoderLayer", args));
     this.args = transformerLayerDefaults(args);
     const { numHeads, dFF, dropout, activation, layerNormEpsilon: epsilon, seed } = this.args;
     this.selfAttention = new MultiHeadAttention({
@@ -66,9 +79,24 @@ export class TransformerDecoderLayer extends CompositeLayer {
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: DecoderLayerCallArgs = {}): tf.Tensor | tf.Tensor[] {
+    checkCallArgs("TransformerDecoderLayer", kwargs, CALL_SPEC, NO_UPSTREAM_MASK);
     return tf.tidy(() => {
       const [x, memory] = inputs as tf.Tensor[];
-      const { training, validLens, memoryValidLens } = kwargs;
+      const { training } = kwargs;
+      const [b, t, s] = [x!.shape[0]!, x!.shape[1]!, memory!.shape[1]!];
+      const lens = (name: string, v: MaskInput | undefined, max: number, what: string) =>
+        v === undefined
+          ? undefined
+          : checkedLens(
+              "TransformerDecoderLayer",
+              name,
+              v,
+              { shapes: [[b], [b, t]], letters: "B, T" },
+              max,
+              what,
+            );
+      const validLens = lens("validLens", kwargs.validLens, t, "the target length");
+      const memoryValidLens = lens("memoryValidLens", kwargs.memoryValidLens, s, "the memory length");
       const weights: tf.Tensor[] = [];
       const selfAttend = (h: tf.Tensor) => {
         const r = this.selfAttention.callWithWeights(h, { validLens, training });

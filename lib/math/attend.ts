@@ -3,17 +3,18 @@
  * Follows: Vaswani et al. 2017 eq. 1, O = softmax(Q Kᵀ/√d_k) V, generalised to the other score
  * functions of `scores.ts` (d2l §11.3 "attention scoring functions").
  */
-import type { BoolMatrix, MaskSpec } from "./mask.js";
-import { maskedSoftmaxSteps } from "./maskedSoftmax.js";
-import { assertMatrix, assertPositive, formatShape, type Matrix, matmul, type Shape } from "./matrix.js";
+import { checkOptions, checkValue, type OptionRule, opt } from "../check/options.js";
+import { type MatrixLike, toMatrix } from "./input.js";
+import { type BoolMatrix, MASK_SPEC_RULES, type MaskSpec } from "./mask.js";
+import { maskedSoftmaxFor } from "./maskedSoftmax.js";
+import { formatShape, type Matrix, matmul, type Shape, shapeOf } from "./matrix.js";
 import {
   type AdditiveParams,
-  additive,
-  cosine,
-  dot,
   type GeneralParams,
-  general,
+  SCORE_PARAMS,
   type ScoreName,
+  scaleScores,
+  scoresFor,
 } from "./scores.js";
 import { softmax } from "./softmax.js";
 import { shapesOf, step, type TraceStep } from "./trace.js";
@@ -68,30 +69,32 @@ export interface AttentionTrace {
  *   t.output; // [[7.311, 2.689]]
  */
 export function attend(
-  queries: Matrix,
-  keys: Matrix,
-  values: Matrix,
+  queries: MatrixLike,
+  keys: MatrixLike,
+  values: MatrixLike,
   options: AttendOptions = {},
 ): AttentionTrace {
-  const [, d] = assertMatrix("queries", queries);
-  const [s, dk] = assertMatrix("keys", keys);
-  const [sv, dv] = assertMatrix("values", values);
+  checkAttendOptions(options);
+  const q = toMatrix("attend: queries", queries);
+  const k = toMatrix("attend: keys", keys);
+  const vals = toMatrix("attend: values", values);
+  const [[, d], [s, dk], [sv, dv]] = [shapeOf(q), shapeOf(k), shapeOf(vals)];
   if (sv !== s) {
     throw new RangeError(
-      `values ${formatShape([sv, dv])} must have one row per key: keys ${formatShape([s, dk])} (${sv} != ${s})`,
+      `attend: values ${formatShape([sv, dv])} must have one row per key: keys ${formatShape([s, dk])} (${sv} != ${s})`,
     );
   }
-  const temperature = assertPositive("temperature", options.temperature ?? 1);
+  const temperature = options.temperature ?? 1;
   const score = options.score ?? "scaledDot";
-  const scale = assertPositive("scale", options.scale ?? (score === "scaledDot" ? 1 / Math.sqrt(d) : 1));
+  const scale = options.scale ?? (score === "scaledDot" ? 1 / Math.sqrt(d) : 1);
   // 1) score
-  const scores = rawScores(queries, keys, options);
+  const scores = scoresFor("attend", score, q, k, options as Partial<AdditiveParams & GeneralParams>);
   const steps = [step("scores", "S", scoreEquation(score), scores)];
   // 2) scale
   let logits = scores;
   let scaledScores: Matrix | undefined;
   if (scale !== 1) {
-    scaledScores = scores.map((row) => row.map((x) => x * scale));
+    scaledScores = scaleScores("attend: scores · scale", scores, scale);
     logits = scaledScores;
     steps.push(
       step(
@@ -107,7 +110,9 @@ export function attend(
   let mask: BoolMatrix | undefined;
   let masked: Matrix | undefined;
   if (options.mask !== undefined) {
-    ({ mask, masked, weights } = maskedSoftmaxSteps(logits, options.mask, { temperature }));
+    ({ mask, masked, weights } = maskedSoftmaxFor("attend", "options.mask", logits, options.mask, {
+      temperature,
+    }));
     steps.push(
       step(
         "masked",
@@ -125,7 +130,7 @@ export function attend(
     step("weights", "\\alpha", `\\alpha = \\operatorname{softmax}_{\\text{row}}(${last}${tau})`, weights),
   );
   // 5) weight the values
-  const output = matmul(weights, values, ["weights", "values"]);
+  const output = matmul(weights, vals, ["weights", "values"]);
   steps.push(step("output", "O", "O = \\alpha V", output));
   return {
     score,
@@ -142,16 +147,54 @@ export function attend(
   };
 }
 
-function rawScores(queries: Matrix, keys: Matrix, options: ScoreOptions): Matrix {
-  switch (options.score) {
-    case "additive":
-      return additive(queries, keys, options);
-    case "general":
-      return general(queries, keys, options);
-    case "cosine":
-      return cosine(queries, keys);
-    default:
-      return dot(queries, keys); // dot and scaledDot share the raw product; the scale is step 2
+/** The score names {@link attend} accepts. */
+export const SCORE_NAMES: readonly ScoreName[] = ["dot", "scaledDot", "additive", "general", "cosine"];
+
+const COMMON_RULES: Record<string, OptionRule> = {
+  score: opt.oneOf(SCORE_NAMES),
+  scale: opt.number({ above: 0 }),
+  temperature: opt.number({ above: 0 }),
+  mask: opt.any(),
+};
+
+/**
+ * Checks attend's options per score (the {@link ScoreOptions} union): additive needs wq, wk and v, general
+ * needs w, and the other scores take neither; unknown keys and bad values are errors naming the key.
+ */
+function checkAttendOptions(options: AttendOptions): void {
+  const raw = options as Record<string, unknown> | undefined;
+  const score = typeof raw === "object" && raw !== null ? raw.score : undefined;
+  checkValue("attend", "options.score", score, COMMON_RULES.score!);
+  const name = (score ?? "scaledDot") as ScoreName;
+  const own: readonly string[] = name === "additive" || name === "general" ? SCORE_PARAMS[name] : [];
+  if (typeof raw === "object" && raw !== null) {
+    for (const [other, params] of Object.entries(SCORE_PARAMS)) {
+      const stray = (params as readonly string[]).find((p) => Object.hasOwn(raw, p) && !own.includes(p));
+      if (other !== name && stray !== undefined)
+        throw new TypeError(
+          `attend: options.${stray} is a parameter of score "${other}", but options.score is "${name}"; allowed options: ${[...Object.keys(COMMON_RULES), ...own].join(", ")}`,
+        );
+    }
+  }
+  if (typeof raw === "object" && raw !== null) checkMaskKeysMisplaced(raw);
+  checkOptions("attend", options, { ...COMMON_RULES, ...Object.fromEntries(own.map((p) => [p, opt.any()])) });
+  const missing = own.filter((p) => raw?.[p] === undefined);
+  if (missing.length > 0)
+    throw new TypeError(
+      `attend: score "${name}" needs options.${own.join(", options.")}; missing ${missing.map((p) => `options.${p}`).join(", ")}`,
+    );
+}
+
+/** `{ causal: true }` (or `{ casual: true }`) at the top level belongs inside `options.mask`: say so. */
+function checkMaskKeysMisplaced(raw: Record<string, unknown>): void {
+  const letters = (k: string) => [...k.toLowerCase()].sort().join("");
+  for (const key of Object.keys(raw)) {
+    if (Object.hasOwn(COMMON_RULES, key)) continue;
+    const maskKey = Object.keys(MASK_SPEC_RULES).find((m) => letters(m) === letters(key));
+    if (maskKey !== undefined)
+      throw new TypeError(
+        `attend: unknown option "${key}" (did you mean options.mask: { ${maskKey}: … }?); allowed options: ${Object.keys(COMMON_RULES).join(", ")}`,
+      );
   }
 }
 

@@ -4,7 +4,8 @@
  * Follows: Cover & Thomas, Elements of Information Theory §2.1 (entropy, with 0 · log 0 = 0);
  * Chapelle & Wu 2010 / Luvizon et al. 2017 (soft-argmax as the expectation of positions under the weights).
  */
-import { assertMatrix, assertVector, formatShape, type Matrix } from "./matrix.js";
+import { type MatrixLike, toMatrix, toNumberArray, type VectorLike } from "./input.js";
+import { formatShape, shapeOf } from "./matrix.js";
 
 /**
  * Entropy H(p) = −Σ_i p_i ln p_i in nats, with 0 · ln 0 = 0. For a row of n weights it lies in
@@ -13,13 +14,18 @@ import { assertMatrix, assertVector, formatShape, type Matrix } from "./matrix.j
  *   entropy([0.5, 0.5]); // 0.6931 (= ln 2, uniform over two keys)
  *   entropy([1, 0, 0]); // 0 (all weight on one key)
  */
-export function entropy(p: number[]): number {
-  assertVector("p", p);
+export function entropy(p: VectorLike): number {
+  return entropyOf("entropy: p", p);
+}
+
+function entropyOf(name: string, p: unknown): number {
+  const x = toNumberArray(name, p);
   let h = 0;
-  p.forEach((x, i) => {
-    if (x < 0) throw new RangeError(`p[${i}] must be ≥ 0 (a probability), got ${x}`);
-    if (x > 0) h -= x * Math.log(x);
-  });
+  for (let i = 0; i < x.length; i++) {
+    const xi = x[i]!;
+    if (xi < 0) throw new RangeError(`${name}[${i}] must be ≥ 0 (a probability), got ${xi}`);
+    if (xi > 0) h -= xi * Math.log(xi);
+  }
   return h;
 }
 
@@ -27,9 +33,10 @@ export function entropy(p: number[]): number {
  * The entropy of each row of a weight matrix `[T, S]`, in nats.
  * @example rowEntropy([[1, 0], [0.5, 0.5]]); // [0, 0.6931]
  */
-export function rowEntropy(weights: Matrix): number[] {
-  assertMatrix("weights", weights);
-  return weights.map((row) => entropy(row));
+export function rowEntropy(weights: MatrixLike): number[] {
+  return toMatrix("rowEntropy: weights", weights).map((row, i) =>
+    entropyOf(`rowEntropy: weights[${i}]`, row),
+  );
 }
 
 /**
@@ -39,17 +46,18 @@ export function rowEntropy(weights: Matrix): number[] {
  *   softArgmax([0.5, 0.5], [[0, 0], [2, 4]]); // [1, 2]
  *   softArgmax([0, 1, 0], [[0], [1], [2]]); // [1] (a one-hot weight picks its position)
  */
-export function softArgmax(weights: number[], positions: Matrix): number[] {
-  const n = assertVector("weights", weights);
-  const [rows, k] = assertMatrix("positions", positions);
+export function softArgmax(weights: VectorLike, positions: MatrixLike): number[] {
+  const w = toNumberArray("softArgmax: weights", weights);
+  const p = toMatrix("softArgmax: positions", positions);
+  const [n, [rows, k]] = [w.length, shapeOf(p)];
   if (rows !== n) {
     throw new RangeError(
-      `positions ${formatShape([rows, k])} must have one row per weight: weights [${n}] (${rows} != ${n})`,
+      `softArgmax: positions ${formatShape([rows, k])} must have one row per weight: weights [${n}] (${rows} != ${n})`,
     );
   }
   const out = new Array<number>(k).fill(0);
-  weights.forEach((w, i) => {
-    for (let c = 0; c < k; c++) out[c]! += w * positions[i]![c]!;
-  });
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < k; c++) out[c]! += w[i]! * p[i]![c]!;
+  }
   return out;
 }

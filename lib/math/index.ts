@@ -1,6 +1,7 @@
 /** Tier 1: attention step by step on plain arrays. */
 export * from "./attend.js";
 export * from "./distribution.js";
+export * from "./input.js";
 export * from "./inspect.js";
 export * from "./kernelPooling.js";
 export * from "./latex.js";

@@ -2,10 +2,11 @@
  * Nadaraya–Watson kernel regression as attention pooling: f(x) = Σ_i α(x, x_i) y_i with
  * α(x, x_i) = K((x − x_i)/h) / Σ_j K((x − x_j)/h). Follows: Nadaraya 1964, Watson 1964; d2l §11.2.
  */
-import { assertPositive, assertVector, type Matrix } from "./matrix.js";
+import { checkOptions, opt } from "../check/options.js";
+import { assertSize, toNumberArray, type VectorLike } from "./input.js";
+import type { Matrix, Shape } from "./matrix.js";
 import { softmax } from "./softmax.js";
 import { shapesOf, step, type TraceStep } from "./trace.js";
-import type { Shape } from "./matrix.js";
 
 /** The four kernels: gaussian exp(−u²/2), boxcar 1{|u| ≤ 1}, epanechnikov ¾(1 − u²)₊, constant 1. */
 export type KernelName = "gaussian" | "boxcar" | "epanechnikov" | "constant";
@@ -42,34 +43,46 @@ export const kernels: Record<KernelName, (u: number) => number> = {
   constant: () => 1,
 };
 
+/** The kernel names, in the order error messages list them. */
+export const KERNEL_NAMES = Object.keys(kernels) as KernelName[];
+
 /**
  * Predicts y at each query x by attention pooling over training pairs (keys x_j, values y_j).
- * The gaussian weights are computed as softmax(−u²/2), which equals the ratio of kernels but cannot underflow.
+ * The gaussian weights are computed in the log domain as softmax(−(u_j² − u_min²)/2), relative to the nearest
+ * point, so huge distances or tiny bandwidths cannot overflow or underflow: the nearest point wins, never NaN.
+ * The inputs may be `number[]` or typed arrays.
  * @example
  *   kernelPooling([0], [-1, 1], [0, 2]).output; // [1] (both points equally near)
  *   kernelPooling([0], [5, 9], [1, 2], { kernel: "boxcar" }).output; // [0] (no point within h: zero weights)
+ *   kernelPooling([0], [1, 3], [5, 7], { bandwidth: 1e-300 }).output; // [5] (the nearest point wins)
  */
 export function kernelPooling(
-  queries: number[],
-  keys: number[],
-  values: number[],
+  queries: VectorLike,
+  keys: VectorLike,
+  values: VectorLike,
   options: KernelPoolingOptions = {},
 ): KernelPoolingTrace {
-  assertVector("queries", queries);
-  const s = assertVector("keys", keys);
-  const sv = assertVector("values", values);
-  if (sv !== s) throw new RangeError(`values has shape [${sv}] but keys has shape [${s}]: one value per key`);
-  const kernel = options.kernel ?? "gaussian";
-  if (!(kernel in kernels))
-    throw new RangeError(`kernel must be one of ${Object.keys(kernels).join(", ")}, got "${kernel}"`);
-  const bandwidth = assertPositive("bandwidth", options.bandwidth ?? 1);
-  const distances = queries.map((x) => keys.map((xi) => (x - xi) / bandwidth));
+  const { kernel = "gaussian", bandwidth = 1 } = checkOptions("kernelPooling", options, {
+    kernel: opt.oneOf(KERNEL_NAMES),
+    bandwidth: opt.number({ above: 0 }),
+  });
+  const xs = toNumberArray("kernelPooling: queries", queries);
+  const xk = toNumberArray("kernelPooling: keys", keys);
+  const ys = toNumberArray("kernelPooling: values", values);
+  if (ys.length !== xk.length)
+    throw new RangeError(
+      `kernelPooling: values has shape [${ys.length}] but keys has shape [${xk.length}]: one value per key`,
+    );
+  assertSize(`kernelPooling: the [${xs.length}, ${xk.length}] weights`, xs.length * xk.length);
+  // half-distances |x − x_j|/2 never overflow (each term ≤ 0.9e308); u = 2·half/h may be ±Infinity
+  const halves = xs.map((x) => xk.map((xj) => x / 2 - xj / 2));
+  const distances = halves.map((row) => row.map((a) => (2 * a) / bandwidth));
   const kernelValues = distances.map((row) => row.map(kernels[kernel]));
   const weights =
     kernel === "gaussian"
-      ? softmax(distances.map((row) => row.map((u) => -(u * u) / 2)))
+      ? softmax(halves.map((row) => gaussianLogits(row, bandwidth)))
       : kernelValues.map(normalise);
-  const output = weights.map((row) => row.reduce((sum, a, j) => sum + a * values[j]!, 0));
+  const output = weights.map((row) => row.reduce((sum, a, j) => sum + a * ys[j]!, 0));
   const steps = [
     step("distances", "U", "U_{ij} = (x_i - x'_j)/h", distances),
     step("kernelValues", "K", "K_{ij} = K(U_{ij})", kernelValues),
@@ -82,6 +95,16 @@ export function kernelPooling(
     ),
   ];
   return { kernel, bandwidth, distances, kernelValues, weights, output, steps, shapes: shapesOf(steps) };
+}
+
+/**
+ * −(u_j² − u_min²)/2 for u_j = 2 a_j / h, written as −2 · ((|a_j| − |a_min|)/h) · ((|a_j| + |a_min|)/h): 0 for
+ * the nearest point(s), ≤ 0 (possibly −Infinity, weight 0) for the others; never NaN, never a fully masked row.
+ */
+function gaussianLogits(halves: number[], bandwidth: number): number[] {
+  const abs = halves.map(Math.abs);
+  const nearest = abs.reduce((m, a) => Math.min(m, a), Infinity);
+  return abs.map((a) => (a === nearest ? 0 : -2 * ((a - nearest) / bandwidth) * ((a + nearest) / bandwidth)));
 }
 
 function normalise(row: number[]): number[] {

@@ -4,6 +4,8 @@
  * Follows: d2l §11.3.2 (masked softmax by valid lengths); Vaswani et al. §3.2.3 (causal decoder mask);
  * Luong et al. 2015 §3.2 (local attention window).
  */
+import { checkValue, describeValue, opt } from "../check/options.js";
+import { assertSize, isNumericTypedArray, toNumberArray, type VectorLike } from "./input.js";
 import { assertPositiveInt, formatShape, type Shape } from "./matrix.js";
 
 /** A boolean mask `[T, S]`: `mask[i][j]` is true when query i may attend to key j. */
@@ -15,7 +17,7 @@ export type BoolMatrix = boolean[][];
  */
 export interface MaskSpec {
   /** Padding: query i sees keys `0 … validLens[i] − 1`; one number applies to every query. */
-  validLens?: number | number[];
+  validLens?: number | VectorLike;
   /** Causal (decoder) mask: query i sees keys `j ≤ i`. */
   causal?: boolean;
   /** Local attention: query i sees keys with `|i − j| ≤ window`. */
@@ -24,19 +26,45 @@ export interface MaskSpec {
   matrix?: BoolMatrix;
 }
 
+/** The keys of a {@link MaskSpec} and their rules (validLens and matrix are checked against the shape). */
+export const MASK_SPEC_RULES = {
+  validLens: opt.any(),
+  causal: opt.boolean(),
+  window: opt.integer({ min: 0 }),
+  matrix: opt.any(),
+} as const;
+
 /**
- * Padding mask from valid lengths: row i keeps its first `validLens[i]` keys.
- * @example paddingMask(2, 3, [1, 3]); // [[true, false, false], [true, true, true]]
+ * Padding mask from valid lengths: row i keeps its first `validLens[i]` keys (`validLens` a number, a
+ * `number[]` or a typed array such as tfjs `dataSync()` returns).
+ * @example
+ *   paddingMask(2, 3, [1, 3]); // [[true, false, false], [true, true, true]]
+ *   paddingMask(2, 2, Int32Array.of(1, 2)); // [[true, false], [true, true]]
  */
-export function paddingMask(queries: number, keys: number, validLens: number | number[]): BoolMatrix {
-  const lens = typeof validLens === "number" ? new Array<number>(queries).fill(validLens) : validLens;
+export function paddingMask(queries: number, keys: number, validLens: number | VectorLike): BoolMatrix {
+  checkSize("paddingMask", queries, keys);
+  return padding("paddingMask", "validLens", queries, keys, validLens);
+}
+
+function padding(where: string, name: string, queries: number, keys: number, validLens: unknown): BoolMatrix {
+  if (typeof validLens !== "number" && !Array.isArray(validLens) && !isNumericTypedArray(validLens)) {
+    throw new TypeError(
+      `${where}: ${name} must be an integer in [0, ${keys}] or one per query row (number[] or a typed array), got ${describeValue(validLens)}`,
+    );
+  }
+  const lens =
+    typeof validLens === "number"
+      ? new Array<number>(queries).fill(validLens)
+      : toNumberArray(`${where}: ${name}`, validLens);
   if (lens.length !== queries) {
-    throw new RangeError(`validLens has shape [${lens.length}] but the scores have ${queries} query rows`);
+    throw new RangeError(
+      `${where}: ${name} has shape [${lens.length}] but the scores have ${queries} query rows`,
+    );
   }
   lens.forEach((len, i) => {
     if (!Number.isInteger(len) || len < 0 || len > keys) {
       throw new RangeError(
-        `validLens[${i}] must be an integer in [0, ${keys}] (the number of keys), got ${len}`,
+        `${where}: ${name}[${i}] must be an integer in [0, ${keys}] (the number of keys), got ${len}`,
       );
     }
   });
@@ -48,6 +76,7 @@ export function paddingMask(queries: number, keys: number, validLens: number | n
  * @example causalMask(3, 3); // [[true, false, false], [true, true, false], [true, true, true]]
  */
 export function causalMask(queries: number, keys: number): BoolMatrix {
+  checkSize("causalMask", queries, keys);
   return Array.from({ length: queries }, (_, i) => Array.from({ length: keys }, (_, j) => j <= i));
 }
 
@@ -56,44 +85,78 @@ export function causalMask(queries: number, keys: number): BoolMatrix {
  * @example localMask(3, 3, 1); // [[true, true, false], [true, true, true], [false, true, true]]
  */
 export function localMask(queries: number, keys: number, window: number): BoolMatrix {
-  if (!Number.isInteger(window) || window < 0)
-    throw new RangeError(`window must be an integer ≥ 0, got ${window}`);
+  checkSize("localMask", queries, keys);
+  checkValue("localMask", "window", window, MASK_SPEC_RULES.window);
   return Array.from({ length: queries }, (_, i) =>
     Array.from({ length: keys }, (_, j) => Math.abs(i - j) <= window),
   );
 }
 
 /**
- * Builds the `[T, S]` boolean mask that a spec describes (AND of every part given).
+ * Builds the `[T, S]` boolean mask that a spec describes (AND of every part given). Unknown keys
+ * (`{ casual: true }`) and anything that is neither a spec object nor a boolean matrix are errors.
  * @example buildMask(2, 3, { validLens: [3, 3], causal: true }); // [[true, false, false], [true, true, false]]
  */
 export function buildMask(queries: number, keys: number, spec: MaskSpec | BoolMatrix): BoolMatrix {
-  assertPositiveInt("queries (rows of the scores)", queries);
-  assertPositiveInt("keys (columns of the scores)", keys);
-  if (Array.isArray(spec)) return checkBoolMatrix(spec, [queries, keys]);
+  return resolveMask("buildMask", "spec", queries, keys, spec);
+}
+
+/**
+ * {@link buildMask} for a function `where` whose argument `name` is the mask (e.g. `"attend"`, `"options.mask"`),
+ * so errors name the function and argument the user wrote.
+ */
+export function resolveMask(
+  where: string,
+  name: string,
+  queries: number,
+  keys: number,
+  spec: unknown,
+): BoolMatrix {
+  checkSize(where, queries, keys);
+  if (Array.isArray(spec)) return checkBoolMatrix(where, name, spec, [queries, keys]);
+  if (typeof spec !== "object" || spec === null || isNumericTypedArray(spec)) {
+    throw new TypeError(
+      `${where}: ${name} must be a mask spec { validLens?, causal?, window?, matrix? } or a boolean matrix [${queries}, ${keys}], got ${describeValue(spec)}`,
+    );
+  }
+  checkValue(where, name, spec, opt.object(MASK_SPEC_RULES));
+  const s = spec as MaskSpec;
   let mask: BoolMatrix = Array.from({ length: queries }, () => new Array<boolean>(keys).fill(true));
   const and = (other: BoolMatrix) => {
     mask = mask.map((row, i) => row.map((keep, j) => keep && other[i]![j]!));
   };
-  if (spec.validLens !== undefined) and(paddingMask(queries, keys, spec.validLens));
-  if (spec.causal) and(causalMask(queries, keys));
-  if (spec.window !== undefined) and(localMask(queries, keys, spec.window));
-  if (spec.matrix !== undefined) and(checkBoolMatrix(spec.matrix, [queries, keys]));
+  if (s.validLens !== undefined) and(padding(where, `${name}.validLens`, queries, keys, s.validLens));
+  if (s.causal) and(causalMask(queries, keys));
+  if (s.window !== undefined) and(localMask(queries, keys, s.window));
+  if (s.matrix !== undefined) and(checkBoolMatrix(where, `${name}.matrix`, s.matrix, [queries, keys]));
   return mask;
 }
 
-function checkBoolMatrix(m: BoolMatrix, shape: Shape): BoolMatrix {
-  const got: Shape = [m.length, Array.isArray(m[0]) ? m[0].length : 0];
-  const ragged = m.some((row) => !Array.isArray(row) || row.length !== got[1]);
-  if (ragged || got[0] !== shape[0] || got[1] !== shape[1]) {
+function checkSize(where: string, queries: unknown, keys: unknown): void {
+  assertPositiveInt(`${where}: queries (rows of the scores)`, queries);
+  assertPositiveInt(`${where}: keys (columns of the scores)`, keys);
+  assertSize(`${where}: the [${queries}, ${keys}] mask`, (queries as number) * (keys as number));
+}
+
+function checkBoolMatrix(where: string, name: string, m: unknown, shape: Shape): BoolMatrix {
+  if (!Array.isArray(m))
+    throw new TypeError(`${where}: ${name} must be a boolean matrix, got ${describeValue(m)}`);
+  const cols = Array.isArray(m[0]) ? m[0].length : 0;
+  let ragged = false;
+  for (let i = 0; i < m.length; i++) ragged ||= !(i in m) || !Array.isArray(m[i]) || m[i].length !== cols;
+  if (ragged || m.length !== shape[0] || cols !== shape[1]) {
     throw new RangeError(
-      `mask has shape ${ragged ? "(ragged)" : formatShape(got)} but the scores have shape ${formatShape(shape)}`,
+      `${where}: ${name} has shape ${ragged ? "(ragged)" : formatShape([m.length, cols])} but the scores have shape ${formatShape(shape)}`,
     );
   }
-  m.forEach((row, i) => {
-    row.forEach((v, j) => {
-      if (typeof v !== "boolean") throw new TypeError(`mask[${i}][${j}] must be a boolean, got ${typeof v}`);
-    });
-  });
-  return m;
+  for (let i = 0; i < m.length; i++) {
+    for (let j = 0; j < cols; j++) {
+      if (!(j in m[i]))
+        throw new TypeError(`${where}: ${name}[${i}][${j}] is missing (a hole in a sparse array)`);
+      const v: unknown = m[i][j];
+      if (typeof v !== "boolean")
+        throw new TypeError(`${where}: ${name}[${i}][${j}] must be a boolean, got ${describeValue(v)}`);
+    }
+  }
+  return m as BoolMatrix;
 }

@@ -5,6 +5,8 @@
  * (decoder input = start + target, decoder target = target + end).
  */
 import * as tf from "@tensorflow/tfjs";
+import { checkValue, describeValue } from "../check/options.js";
+import { MAX_LENGTH, SEED, SIZE } from "../layers/layerOptions.js";
 import { mulberry32, type Rng } from "../random/prng.js";
 
 export { exactMatch } from "../metrics/classification.js";
@@ -28,6 +30,14 @@ export function copyTaskBatch(
   batchSize: number,
   length: number = COPY_TASK.length,
 ): CopyBatch {
+  if (typeof rng === "number") checkValue("copyTaskBatch", "rng (a seed)", rng, SEED);
+  else if (typeof (rng as Partial<Rng> | null)?.int !== "function") {
+    throw new TypeError(
+      `copyTaskBatch: rng must be a seed (an integer ≥ 0) or an Rng, got ${describeValue(rng)}`,
+    );
+  }
+  checkValue("copyTaskBatch", "batchSize", batchSize, SIZE({ required: true, max: 1_000_000 }));
+  checkValue("copyTaskBatch", "length", length, MAX_LENGTH({ required: true }));
   const r = typeof rng === "number" ? mulberry32(rng) : rng;
   const { bos, eos, firstSymbol, vocabSize } = COPY_TASK;
   const src = Array.from({ length: batchSize }, () =>

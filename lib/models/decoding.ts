@@ -5,10 +5,12 @@
  * The decoder re-reads the whole prefix each step (no key/value cache): simple, and quick at these lengths.
  */
 import * as tf from "@tensorflow/tfjs";
+import { throwIfInterrupted } from "../train/interrupt.js";
+import { checkDecode } from "./decodeOptions.js";
 
 /** What the decoders need of a model: an encoder to memory `M` and a teacher-forced decoder to logits. */
 export interface DecodableModel<M extends tf.Tensor | tf.Tensor[]> {
-  readonly config: { readonly tgtVocab: number; readonly maxLength: number };
+  readonly config: { readonly tgtVocab: number; readonly maxLength: number; readonly srcVocab?: number };
   encode(src: tf.Tensor, kwargs: { srcValidLens?: tf.Tensor }): { memory: M };
   /** `tgtIn [B, T]` and memory → logits `[B, T, V_tgt]`. */
   decode(tgtIn: tf.Tensor, memory: M, kwargs: { srcValidLens?: tf.Tensor }): { logits: tf.Tensor };
@@ -16,21 +18,21 @@ export interface DecodableModel<M extends tf.Tensor | tf.Tensor[]> {
 
 /** Options shared by the decoders. */
 export interface DecodeOptions {
-  /** Start token fed first. Required. */
+  /** Start token fed first, an integer in [0, tgtVocab). Required. */
   bos: number;
-  /** End token: a sequence stops after it (it is not returned). Required. */
+  /** End token: a sequence stops after it (it is not returned); an integer in [0, tgtVocab). Required. */
   eos: number;
-  /** Most tokens generated per sequence, end token included. Default: the model's maxLength − 1. */
+  /** Most tokens generated per sequence, end token included: an integer in [1, the model's maxLength]. Default: the model's maxLength − 1. */
   maxLength?: number;
-  /** Valid lengths of the sources (padding at the end). Default: all valid. */
-  srcValidLens?: number[];
+  /** Valid lengths of the sources (padding at the end), integers in [0, S]. Default: all valid. */
+  srcValidLens?: number[] | Int32Array | tf.Tensor1D;
 }
 
 /** Options of {@link beamSearch}. */
 export interface BeamSearchOptions extends DecodeOptions {
-  /** Hypotheses kept each step. Default 4. */
+  /** Hypotheses kept each step, an integer in [1, 1000]. Default 4. */
   beamWidth?: number;
-  /** α of the GNMT length penalty; 0 ranks by total log-probability. Default 0.6. */
+  /** α of the GNMT length penalty (a finite number); 0 ranks by total log-probability. Default 0.6. */
   lengthPenalty?: number;
 }
 
@@ -51,15 +53,35 @@ export function greedyDecode<M extends tf.Tensor | tf.Tensor[]>(
   sources: number[][],
   options: DecodeOptions,
 ): number[][] {
-  const steps = options.maxLength ?? model.config.maxLength - 1;
+  const { steps, lens, owned } = checkDecode("greedyDecode", model.config, sources, options, false);
   const b = sources.length;
-  const lens = options.srcValidLens === undefined ? undefined : tf.tensor1d(options.srcValidLens, "int32");
-  const memory = tf.tidy(
-    () => model.encode(tf.tensor2d(sources, undefined, "int32"), { srcValidLens: lens }).memory,
-  );
+  let memory: M | undefined;
   const seqs = sources.map(() => [options.bos]);
   const done = new Array<boolean>(b).fill(false);
+  try {
+    memory = tf.tidy(
+      () => model.encode(tf.tensor2d(sources, undefined, "int32"), { srcValidLens: lens }).memory,
+    );
+    greedySteps(model, memory, lens, steps, seqs, done, options.eos);
+  } finally {
+    tf.dispose([memory ?? [], ...owned].flat()); // on errors and interrupts too
+  }
+  return seqs.map((s) => cut(s.slice(1), options.eos));
+}
+
+/** Steps 1 … `steps` of greedy decoding: appends each argmax to `seqs` until every row has ended (`done`). */
+function greedySteps<M extends tf.Tensor | tf.Tensor[]>(
+  model: DecodableModel<M>,
+  memory: M,
+  lens: tf.Tensor | undefined,
+  steps: number,
+  seqs: number[][],
+  done: boolean[],
+  eos: number,
+): void {
+  const b = seqs.length;
   for (let t = 1; t <= steps && !done.every(Boolean); t++) {
+    throwIfInterrupted(); // Kernel → Interrupt, between steps
     const next = tf.tidy(() => {
       const { logits } = model.decode(tf.tensor2d(seqs, [b, t], "int32"), memory, { srcValidLens: lens });
       return logits
@@ -69,11 +91,9 @@ export function greedyDecode<M extends tf.Tensor | tf.Tensor[]>(
     });
     seqs.forEach((s, i) => {
       s.push(next[i]!);
-      done[i] = done[i]! || next[i] === options.eos;
+      done[i] = done[i]! || next[i] === eos;
     });
   }
-  tf.dispose([memory, ...(lens === undefined ? [] : [lens])].flat());
-  return seqs.map((s) => cut(s.slice(1), options.eos));
 }
 
 /**
@@ -85,62 +105,93 @@ export function beamSearch<M extends tf.Tensor | tf.Tensor[]>(
   source: number[],
   options: BeamSearchOptions,
 ): Hypothesis[] {
+  const { steps, lens, owned } = checkDecode("beamSearch", model.config, source, options, true);
   const k = options.beamWidth ?? 4;
   const alpha = options.lengthPenalty ?? 0.6;
-  const steps = options.maxLength ?? model.config.maxLength - 1;
   const v = model.config.tgtVocab;
   const penalty = (len: number) => ((5 + len) / 6) ** alpha;
-  const lens =
-    options.srcValidLens === undefined ? undefined : tf.tensor1d(options.srcValidLens.slice(0, 1), "int32");
-  const memory = tf.tidy(
-    () => model.encode(tf.tensor2d([source], undefined, "int32"), { srcValidLens: lens }).memory,
-  ); // [1, S, E]
-  let beams = [{ tokens: [options.bos], logProb: 0 }];
+  let memory: M | undefined;
+  let beams: Beam[] = [{ tokens: [options.bos], logProb: 0 }];
   const finished: Hypothesis[] = [];
-  for (let t = 1; t <= steps && beams.length > 0 && finished.length < k; t++) {
-    const n = beams.length;
-    const logProbs = tf.tidy(() => {
-      const tiledLens = lens === undefined ? undefined : tf.tile(lens, [n]);
-      const mem = tileBatch(memory, n); // [n, S, E] each
-      const tokens = tf.tensor2d(
-        beams.map((b) => b.tokens),
-        [n, t],
-        "int32",
-      );
-      const { logits } = model.decode(tokens, mem, { srcValidLens: tiledLens });
-      return tf.logSoftmax(logits.slice([0, t - 1, 0], [n, 1, v]).reshape([n, v])).dataSync(); // [n, V]
-    });
-    const candidates = beams.flatMap((b, i) =>
-      Array.from({ length: v }, (_, token) => ({
-        from: b,
-        token,
-        logProb: b.logProb + logProbs[i * v + token]!,
-      })),
-    );
-    candidates.sort((a, b) => b.logProb - a.logProb);
-    const next: typeof beams = [];
-    for (const [rank, c] of candidates.entries()) {
-      if (next.length === k) break;
-      if (c.token !== options.eos) next.push({ tokens: [...c.from.tokens, c.token], logProb: c.logProb });
-      else if (rank < k) {
-        const tokens = c.from.tokens.slice(1);
-        finished.push({
-          tokens,
-          logProb: c.logProb,
-          score: c.logProb / penalty(tokens.length + 1),
-          finished: true,
-        });
-      }
+  try {
+    memory = tf.tidy(
+      () => model.encode(tf.tensor2d([source], undefined, "int32"), { srcValidLens: lens }).memory,
+    ); // [1, S, E]
+    for (let t = 1; t <= steps && beams.length > 0 && finished.length < k; t++) {
+      throwIfInterrupted(); // Kernel → Interrupt, between steps
+      const logProbs = beamLogProbs(model, memory, lens, beams, t); // [n, V]
+      beams = extendBeams(beams, logProbs, { v, k, eos: options.eos, penalty }, finished);
     }
-    beams = next;
+  } finally {
+    tf.dispose([memory ?? [], ...owned].flat()); // on errors and interrupts too
   }
-  tf.dispose([memory, ...(lens === undefined ? [] : [lens])].flat());
   const cutOff = beams.map((b) => {
     const tokens = b.tokens.slice(1);
     return { tokens, logProb: b.logProb, score: b.logProb / penalty(tokens.length), finished: false };
   });
   const all = [...finished, ...(finished.length < k ? cutOff : [])];
   return all.sort((a, b) => b.score - a.score).slice(0, k);
+}
+
+/** A hypothesis still growing: tokens so far (start token first) and their log-probability. */
+interface Beam {
+  tokens: number[];
+  logProb: number;
+}
+
+/** Log-probabilities `[n, V]` of the next token after each of the `n` beams (prefixes of length `t`). */
+function beamLogProbs<M extends tf.Tensor | tf.Tensor[]>(
+  model: DecodableModel<M>,
+  memory: M,
+  lens: tf.Tensor | undefined,
+  beams: Beam[],
+  t: number,
+): Float32Array {
+  const [n, v] = [beams.length, model.config.tgtVocab];
+  return tf.tidy(() => {
+    const tiledLens = lens === undefined ? undefined : tf.tile(lens, [n]);
+    const mem = tileBatch(memory, n); // [n, S, E] each
+    const tokens = tf.tensor2d(
+      beams.map((b) => b.tokens),
+      [n, t],
+      "int32",
+    );
+    const { logits } = model.decode(tokens, mem, { srcValidLens: tiledLens });
+    return tf.logSoftmax(logits.slice([0, t - 1, 0], [n, 1, v]).reshape([n, v])).dataSync() as Float32Array; // [n, V]
+  });
+}
+
+/** The best `k` extensions of `beams`; an end token among the top `k` finishes a hypothesis (into `finished`). */
+function extendBeams(
+  beams: Beam[],
+  logProbs: Float32Array,
+  p: { v: number; k: number; eos: number; penalty: (len: number) => number },
+  finished: Hypothesis[],
+): Beam[] {
+  const { v, k } = p;
+  const candidates = beams.flatMap((b, i) =>
+    Array.from({ length: v }, (_, token) => ({
+      from: b,
+      token,
+      logProb: b.logProb + logProbs[i * v + token]!,
+    })),
+  );
+  candidates.sort((a, b) => b.logProb - a.logProb);
+  const next: Beam[] = [];
+  for (const [rank, c] of candidates.entries()) {
+    if (next.length === k) break;
+    if (c.token !== p.eos) next.push({ tokens: [...c.from.tokens, c.token], logProb: c.logProb });
+    else if (rank < k) {
+      const tokens = c.from.tokens.slice(1);
+      finished.push({
+        tokens,
+        logProb: c.logProb,
+        score: c.logProb / p.penalty(tokens.length + 1),
+        finished: true,
+      });
+    }
+  }
+  return next;
 }
 
 /** Each memory tensor `[1, …]` repeated `n` times along the batch axis → `[n, …]`. */

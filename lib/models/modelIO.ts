@@ -60,6 +60,15 @@ export async function loadModel<M extends SavableModel>(
     tf.dispose(tensors);
     throw new RangeError(`saved ${tensors.length} weights but the model has ${model.weights.length}`);
   }
+  const wrong = tensors.findIndex((t, i) => t.shape.join() !== model.weights[i]!.shape.join());
+  if (wrong >= 0) {
+    const [saved, expected] = [tensors[wrong]!.shape, model.weights[wrong]!.shape];
+    tf.dispose(tensors);
+    throw new RangeError(
+      `the saved ${className}'s weight ${artifacts.weightSpecs[wrong]!.name} has shape [${saved}] but its config ` +
+        `builds [${expected}] (weights and config from different saves?)`,
+    );
+  }
   model.setWeights(tensors);
   tf.dispose(tensors);
   return model;

@@ -13,8 +13,13 @@ import {
   recurrentArgs,
 } from "../layers/attentionRnnDecoder.js";
 import { validLensMask } from "../layers/attentionMask.js";
-import { type Seq2seqCallArgs, Seq2seqModel } from "./seq2seqModel.js";
-import { type Seq2seqRnnConfig, seq2seqRnnConfig } from "./seq2seqRnnConfig.js";
+import { type BaseLayerArgs, baseLayerArgs, checkLayerArgs, ownArgs } from "../layers/layerOptions.js";
+import { type Seq2seqCallArgs, Seq2seqModel, seq2seqCallArgs } from "./seq2seqModel.js";
+import {
+  resolveSeq2seqRnnConfig,
+  SEQ2SEQ_RNN_CONFIG_SPEC,
+  type Seq2seqRnnConfig,
+} from "./seq2seqRnnConfig.js";
 
 /** What the encoder hands the decoder: `[outputs [B, S, H], h [B, H]]` (GRU) or `[outputs, h, c]` (LSTM). */
 export type RnnMemory = tf.Tensor[];
@@ -34,9 +39,10 @@ export class Seq2seqRnn extends Seq2seqModel<RnnMemory> {
   readonly decoder: Decoder;
   private params: tf.LayerVariable[] = [];
 
-  constructor(config: Partial<Seq2seqRnnConfig> & { name?: string } = {}) {
-    super(config.name === undefined ? {} : { name: config.name });
-    const c = seq2seqRnnConfig(config);
+  /** `config`: any {@link Seq2seqRnnConfig} keys over DEFAULTS, and tfjs's base layer keys (`name`, …). */
+  constructor(config: Partial<Seq2seqRnnConfig> & BaseLayerArgs = {}) {
+    super(baseLayerArgs(checkLayerArgs("Seq2seqRnn", config, SEQ2SEQ_RNN_CONFIG_SPEC)));
+    const c = resolveSeq2seqRnnConfig("Seq2seqRnn", ownArgs(config));
     this.config = c;
     const rnnArgs = {
       ...recurrentArgs(c.hiddenSize, c.seed * 100 + 1),
@@ -80,24 +86,34 @@ export class Seq2seqRnn extends Seq2seqModel<RnnMemory> {
    */
   encode(src: tf.Tensor, kwargs: Seq2seqCallArgs = {}): { memory: RnnMemory } {
     this.ensureBuilt();
-    const lens = kwargs.srcValidLens as tf.Tensor1D | undefined;
-    const mask = lens === undefined ? undefined : validLensMask(lens, src.shape[1]!); // [B, S]
-    const memory = this.encoder.apply(this.embed(src, 0), { mask }) as tf.Tensor[]; // [B, S, H], [B, H] …
-    return { memory };
+    return tf.tidy(() => {
+      const [b, s] = src.shape as number[];
+      const lens = seq2seqCallArgs("Seq2seqRnn", kwargs, b!, s!).srcValidLens;
+      const mask = lens === undefined ? undefined : validLensMask(lens, s!, "Seq2seqRnn"); // [B, S]
+      const memory = this.encoder.apply(this.embed(src, 0), { mask }) as tf.Tensor[]; // [B, S, H], [B, H] …
+      return { memory };
+    });
   }
 
   /** Decoder, teacher-forced over `tgtIn [B, T]` from the encoder's memory: logits, weights and queries. */
   decode(tgtIn: tf.Tensor, memory: RnnMemory, kwargs: Seq2seqCallArgs = {}): Seq2seqRnnAttention {
     this.ensureBuilt();
-    const [outputs, ...state] = memory;
-    const masks = kwargs.srcValidLens === undefined ? {} : { validLens: kwargs.srcValidLens };
-    const { logits, weights, queries } = this.decoder.run(this.embed(tgtIn, 1), outputs!, state, masks);
-    return { logits, weights, queries };
+    return tf.tidy(() => {
+      const [outputs, ...state] = memory;
+      const [b, s] = outputs!.shape as number[];
+      const { srcValidLens } = seq2seqCallArgs("Seq2seqRnn", kwargs, b!, s!);
+      const masks = srcValidLens === undefined ? {} : { validLens: srcValidLens };
+      const { logits, weights, queries } = this.decoder.run(this.embed(tgtIn, 1), outputs!, state, masks);
+      return { logits, weights, queries };
+    });
   }
 
   /** Logits, attention weights `[B, T, S]` and queries for `[src, tgtIn]` (the caller disposes them). */
   attention(src: tf.Tensor, tgtIn: tf.Tensor, kwargs: Seq2seqCallArgs = {}): Seq2seqRnnAttention {
-    return this.decode(tgtIn, this.encode(src, kwargs).memory, kwargs);
+    return tf.tidy(() => {
+      const { logits, weights, queries } = this.decode(tgtIn, this.encode(src, kwargs).memory, kwargs);
+      return { logits, weights, queries }; // the memory is freed
+    });
   }
 
   /** Token ids `[B, L]` → embeddings `[B, L, E]` (side 0 source, 1 target). */

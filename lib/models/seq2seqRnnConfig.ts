@@ -3,6 +3,8 @@
  * Follows: nanoGPT `config/*.py` and minGPT `get_default_config` (one config object, named presets);
  * d2l §10.7 and §11.4 for the meaning of each size.
  */
+import { checkOptions, checkValue, type OptionSpec, opt } from "../check/options.js";
+import { MAX_LENGTH, SEED, SIZE } from "../layers/layerOptions.js";
 
 /** Every setting of a seq2seq RNN with attention. */
 export interface Seq2seqRnnConfig {
@@ -45,32 +47,37 @@ export const PRESETS = {
   small: { embedSize: 32, hiddenSize: 64 },
 } as const satisfies Record<string, Partial<Seq2seqRnnConfig>>;
 
+/** The rules of every {@link Seq2seqRnnConfig} key. */
+export const SEQ2SEQ_RNN_CONFIG_SPEC: OptionSpec = {
+  srcVocab: SIZE(),
+  tgtVocab: SIZE(),
+  embedSize: SIZE(),
+  hiddenSize: SIZE(),
+  cell: opt.oneOf(["gru", "lstm"]),
+  attention: opt.oneOf(["additive", "dot", "general"]),
+  maxLength: MAX_LENGTH(),
+  seed: SEED,
+};
+
 /**
- * A full config: DEFAULTS, then the preset, then `overrides` (unknown keys are dropped, bad values throw).
+ * A full config: DEFAULTS, then the preset, then `overrides` (unknown keys and bad values are errors naming the key).
  * @example seq2seqRnnConfig({ srcVocab: 11, tgtVocab: 11 }, "tiny").hiddenSize; // 32
  */
 export function seq2seqRnnConfig(
   overrides: Partial<Seq2seqRnnConfig> = {},
   preset?: keyof typeof PRESETS,
 ): Seq2seqRnnConfig {
-  const merged: Record<string, unknown> = { ...DEFAULTS, ...(preset === undefined ? {} : PRESETS[preset]) };
-  for (const key of Object.keys(DEFAULTS)) {
-    const value = (overrides as Record<string, unknown>)[key];
-    if (value !== undefined && value !== null) merged[key] = value;
-  }
-  const config = merged as unknown as Seq2seqRnnConfig;
-  for (const key of ["srcVocab", "tgtVocab", "embedSize", "hiddenSize", "maxLength"] as const) {
-    if (!Number.isInteger(config[key]) || config[key] < 1) {
-      throw new RangeError(`${key} must be a positive integer, got ${config[key]}`);
-    }
-  }
-  if (config.cell !== "gru" && config.cell !== "lstm") {
-    throw new TypeError(`cell must be "gru" or "lstm", got ${JSON.stringify(config.cell)}`);
-  }
-  if (!["additive", "dot", "general"].includes(config.attention)) {
-    throw new TypeError(
-      `attention must be "additive", "dot" or "general", got ${JSON.stringify(config.attention)}`,
-    );
-  }
-  return config;
+  return resolveSeq2seqRnnConfig("seq2seqRnnConfig", overrides, preset);
+}
+
+/** {@link seq2seqRnnConfig} with messages that start with `where` (e.g. "Seq2seqRnn"). */
+export function resolveSeq2seqRnnConfig(
+  where: string,
+  overrides: Partial<Seq2seqRnnConfig> | undefined,
+  preset?: keyof typeof PRESETS,
+): Seq2seqRnnConfig {
+  checkOptions(where, overrides, SEQ2SEQ_RNN_CONFIG_SPEC);
+  checkValue(where, "preset", preset, opt.oneOf(Object.keys(PRESETS)));
+  const given = Object.entries(overrides ?? {}).filter(([, v]) => v !== undefined);
+  return { ...DEFAULTS, ...(preset === undefined ? {} : PRESETS[preset]), ...Object.fromEntries(given) };
 }

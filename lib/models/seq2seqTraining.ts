@@ -4,6 +4,7 @@
  * 2017 §5 (teacher forcing, Adam with warm-up); tfjs `Optimizer.minimize`.
  */
 import * as tf from "@tensorflow/tfjs";
+import { checkOptions, checkValue, opt } from "../check/options.js";
 import { applyOptimizerStep } from "../train/adamStep.js";
 
 export { setLearningRate } from "../train/fit.js";
@@ -21,6 +22,7 @@ export interface Seq2seqBatch {
  * `padId` (all positions when `padId` is undefined): −mean log softmax(logits)[target].
  */
 export function sequenceCrossEntropy(logits: tf.Tensor, targets: tf.Tensor, padId?: number): tf.Scalar {
+  checkValue("sequenceCrossEntropy", "padId", padId, PAD_ID);
   return tf.tidy(() => {
     const v = logits.shape[2]!;
     const logProbs = tf.logSoftmax(logits); // [B, T, V]
@@ -30,6 +32,17 @@ export function sequenceCrossEntropy(logits: tf.Tensor, targets: tf.Tensor, padI
     return tf.div(tf.neg(tf.sum(tf.mul(picked, keep))), tf.maximum(tf.sum(keep), 1)) as tf.Scalar;
   });
 }
+
+/** A padding token id: an integer ≥ 0 (or left out). */
+const PAD_ID = opt.integer({ min: 0 });
+
+/** The keys of a {@link Seq2seqBatch}. */
+const BATCH_SPEC = {
+  src: opt.any({ required: true }),
+  tgtIn: opt.any({ required: true }),
+  tgtOut: opt.any({ required: true }),
+  srcValidLens: opt.any(),
+};
 
 /** A model trained by {@link trainStep}: `apply([src, tgtIn], { training, srcValidLens })` gives logits. */
 export interface TrainableSeq2seq extends tf.layers.Layer {
@@ -43,6 +56,8 @@ export function trainStep(
   batch: Seq2seqBatch,
   padId?: number,
 ): number {
+  checkOptions("trainStep", batch, BATCH_SPEC);
+  checkValue("trainStep", "padId", padId, PAD_ID);
   model.ensureBuilt();
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const loss = () => {
@@ -52,7 +67,7 @@ export function trainStep(
     });
     return sequenceCrossEntropy(logits as tf.Tensor, batch.tgtOut, padId);
   };
-  const { value: cost, grads } = optimizer.computeGradients(loss, vars);
+  const { value: cost, grads } = tf.tidy(() => optimizer.computeGradients(loss, vars)); // frees its own on errors
   applyOptimizerStep(optimizer, grads); // fused on wasm for Adam, else applyGradients: the same numbers
   const value = cost.dataSync()[0]!;
   tf.dispose([cost, ...Object.values(grads)]);

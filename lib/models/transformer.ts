@@ -9,14 +9,18 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { LayerNorm } from "../layers/layerNorm.js";
+import { type BaseLayerArgs, baseLayerArgs, checkLayerArgs, ownArgs } from "../layers/layerOptions.js";
 import { linear } from "../layers/linear.js";
 import { LearnedPositionalEncoding, SinusoidalPositionalEncoding } from "../layers/positionalEncoding.js";
 import { TransformerDecoderLayer } from "../layers/transformerDecoderLayer.js";
 import { TransformerEncoderLayer } from "../layers/transformerEncoderLayer.js";
-import { type Seq2seqCallArgs, Seq2seqModel } from "./seq2seqModel.js";
-import { type TransformerConfig, transformerConfig } from "./transformerConfig.js";
+import { type Seq2seqCallArgs, Seq2seqModel, seq2seqCallArgs } from "./seq2seqModel.js";
+import {
+  resolveTransformerConfig,
+  TRANSFORMER_CONFIG_SPEC,
+  type TransformerConfig,
+} from "./transformerConfig.js";
 
-/** Call arguments: source padding, training mode. */
 /** Call arguments of the Transformer (those of every encoder–decoder model). */
 export type TransformerCallArgs = Seq2seqCallArgs;
 
@@ -38,16 +42,25 @@ export class Transformer extends Seq2seqModel<tf.Tensor> {
   readonly finalNorms: tf.layers.Layer[];
   private params: tf.LayerVariable[] = [];
 
-  constructor(config: Partial<TransformerConfig> & { name?: string } = {}) {
-    super(config.name === undefined ? {} : { name: config.name });
-    const c = transformerConfig(config);
+  /** `config`: any {@link TransformerConfig} keys over DEFAULTS, and tfjs's base layer keys (`name`, …). */
+  constructor(config: Partial<TransformerConfig> & BaseLayerArgs = {}) {
+    super(baseLayerArgs(checkLayerArgs("Transformer", config, TRANSFORMER_CONFIG_SPEC)));
+    const c = resolveTransformerConfig("Transformer", ownArgs(config));
     this.config = c;
     const position = (k: number) =>
       c.positional === "learned"
         ? new LearnedPositionalEncoding({ maxLength: c.maxLength, seed: c.seed * 100 + k })
         : new SinusoidalPositionalEncoding({ maxLength: c.maxLength });
     this.positions = [position(1), position(2)];
-    const layerArgs = (k: number) => ({ ...c, seed: c.seed * 100 + k });
+    const { numHeads, dFF, dropout, normFirst, activation } = c;
+    const layerArgs = (k: number) => ({
+      numHeads,
+      dFF,
+      dropout,
+      normFirst,
+      activation,
+      seed: c.seed * 100 + k,
+    });
     this.encoders = Array.from(
       { length: c.numEncoderLayers },
       (_, i) => new TransformerEncoderLayer(layerArgs(10 + i)),
@@ -87,19 +100,19 @@ export class Transformer extends Seq2seqModel<tf.Tensor> {
   /** Encoder: `src [B, S]` → memory `[B, S, E]` and the self-attention weights of each layer `[B, N, S, S]`. */
   encode(src: tf.Tensor, kwargs: TransformerCallArgs = {}): { memory: tf.Tensor; weights: tf.Tensor[] } {
     this.ensureBuilt();
-    const weights: tf.Tensor[] = [];
-    let x = this.embed(src, 0); // [B, S, E]
-    for (const layer of this.encoders) {
-      const [y, w] = layer.apply(x, {
-        validLens: kwargs.srcValidLens,
-        training: kwargs.training,
-        returnAttention: true,
-      }) as tf.Tensor[];
-      weights.push(w!);
-      x = y!;
-    }
-    const memory = this.config.normFirst ? (this.finalNorms[0]!.apply(x) as tf.Tensor) : x;
-    return { memory, weights };
+    return tf.tidy(() => {
+      const { srcValidLens, training } = seq2seqCallArgs("Transformer", kwargs, src.shape[0]!, src.shape[1]!);
+      const weights: tf.Tensor[] = [];
+      let x = this.embed(src, 0); // [B, S, E]
+      for (const layer of this.encoders) {
+        const opts = { validLens: srcValidLens, training, returnAttention: true };
+        const [y, w] = layer.apply(x, opts) as tf.Tensor[];
+        weights.push(w!);
+        x = y!;
+      }
+      const memory = this.config.normFirst ? (this.finalNorms[0]!.apply(x) as tf.Tensor) : x;
+      return { memory, weights };
+    });
   }
 
   /** Decoder: `tgtIn [B, T]` and memory `[B, S, E]` → logits `[B, T, V_tgt]` and each layer's weights. */
@@ -109,21 +122,22 @@ export class Transformer extends Seq2seqModel<tf.Tensor> {
     kwargs: TransformerCallArgs = {},
   ): Omit<TransformerAttention, "encoder"> {
     this.ensureBuilt();
-    const [decoderSelf, decoderCross]: tf.Tensor[][] = [[], []];
-    let x = this.embed(tgtIn, 1); // [B, T, E]
-    for (const layer of this.decoders) {
-      const [y, s, c] = layer.apply([x, memory], {
-        memoryValidLens: kwargs.srcValidLens,
-        training: kwargs.training,
-        returnAttention: true,
-      }) as tf.Tensor[];
-      decoderSelf.push(s!);
-      decoderCross.push(c!);
-      x = y!;
-    }
-    if (this.config.normFirst) x = this.finalNorms[1]!.apply(x) as tf.Tensor;
-    const logits = linear(x, this.params[2]!.read(), this.params[3]!.read()); // [B, T, V_tgt]
-    return { logits, decoderSelf, decoderCross };
+    return tf.tidy(() => {
+      const [b, s] = memory.shape as number[];
+      const { srcValidLens, training } = seq2seqCallArgs("Transformer", kwargs, b!, s!);
+      const [decoderSelf, decoderCross]: tf.Tensor[][] = [[], []];
+      let x = this.embed(tgtIn, 1); // [B, T, E]
+      for (const layer of this.decoders) {
+        const opts = { memoryValidLens: srcValidLens, training, returnAttention: true };
+        const [y, self, cross] = layer.apply([x, memory], opts) as tf.Tensor[];
+        decoderSelf.push(self!);
+        decoderCross.push(cross!);
+        x = y!;
+      }
+      if (this.config.normFirst) x = this.finalNorms[1]!.apply(x) as tf.Tensor;
+      const logits = linear(x, this.params[2]!.read(), this.params[3]!.read()); // [B, T, V_tgt]
+      return { logits, decoderSelf, decoderCross };
+    });
   }
 
   /** Logits and every attention map for `[src, tgtIn]`; intermediates are freed, the caller disposes the maps. */

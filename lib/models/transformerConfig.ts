@@ -3,6 +3,8 @@
  * Follows: nanoGPT `config/*.py` and minGPT `get_default_config` (one config object, named presets);
  * Vaswani et al. 2017 Table 3 for the meaning of each size.
  */
+import { checkOptions, checkValue, type OptionSpec, opt } from "../check/options.js";
+import { MAX_LENGTH, RATE, SEED, SIZE } from "../layers/layerOptions.js";
 
 /** Every setting of a Transformer encoder–decoder. */
 export interface TransformerConfig {
@@ -16,13 +18,13 @@ export interface TransformerConfig {
   numHeads: number;
   /** Hidden width of each feed-forward block. */
   dFF: number;
-  /** Encoder layers. */
+  /** Encoder layers (≥ 1). */
   numEncoderLayers: number;
-  /** Decoder layers. */
+  /** Decoder layers (≥ 1). */
   numDecoderLayers: number;
   /** Longest source or target sequence. */
   maxLength: number;
-  /** Dropout rate while training. */
+  /** Dropout rate while training, in [0, 1). */
   dropout: number;
   /** Pre-LN layers (with a final LayerNorm after each stack) instead of post-LN. */
   normFirst: boolean;
@@ -57,27 +59,53 @@ export const PRESETS = {
   small: { dModel: 64, numHeads: 4, dFF: 256, numEncoderLayers: 2, numDecoderLayers: 2, dropout: 0.1 },
 } as const satisfies Record<string, Partial<TransformerConfig>>;
 
+/** The rules of every {@link TransformerConfig} key. */
+export const TRANSFORMER_CONFIG_SPEC: OptionSpec = {
+  srcVocab: SIZE(),
+  tgtVocab: SIZE(),
+  dModel: SIZE(),
+  numHeads: SIZE(),
+  dFF: SIZE(),
+  numEncoderLayers: SIZE(),
+  numDecoderLayers: SIZE(),
+  maxLength: MAX_LENGTH(),
+  dropout: RATE,
+  normFirst: opt.boolean(),
+  positional: opt.oneOf(["sinusoidal", "learned"]),
+  activation: opt.oneOf(["relu", "gelu"]),
+  seed: SEED,
+};
+
 /**
- * A full config: DEFAULTS, then the preset, then `overrides` (unknown keys are dropped, bad sizes throw).
+ * A full config: DEFAULTS, then the preset, then `overrides`. Unknown keys, bad values and a numHeads that does
+ * not divide dModel are errors naming the key.
  * @example transformerConfig({ srcVocab: 11, tgtVocab: 11 }, "tiny").dModel; // 32
  */
 export function transformerConfig(
   overrides: Partial<TransformerConfig> = {},
   preset?: keyof typeof PRESETS,
 ): TransformerConfig {
-  const merged: Record<string, unknown> = { ...DEFAULTS, ...(preset === undefined ? {} : PRESETS[preset]) };
-  for (const key of Object.keys(DEFAULTS)) {
-    const value = (overrides as Record<string, unknown>)[key];
-    if (value !== undefined && value !== null) merged[key] = value;
-  }
-  const config = merged as unknown as TransformerConfig;
-  for (const key of ["srcVocab", "tgtVocab", "dModel", "numHeads", "dFF", "maxLength"] as const) {
-    if (!Number.isInteger(config[key]) || config[key] < 1) {
-      throw new RangeError(`${key} must be a positive integer, got ${config[key]}`);
-    }
-  }
+  return resolveTransformerConfig("transformerConfig", overrides, preset);
+}
+
+/** {@link transformerConfig} with messages that start with `where` (e.g. "Transformer"). */
+export function resolveTransformerConfig(
+  where: string,
+  overrides: Partial<TransformerConfig> | undefined,
+  preset?: keyof typeof PRESETS,
+): TransformerConfig {
+  checkOptions(where, overrides, TRANSFORMER_CONFIG_SPEC);
+  checkValue(where, "preset", preset, opt.oneOf(Object.keys(PRESETS)));
+  const given = Object.entries(overrides ?? {}).filter(([, v]) => v !== undefined);
+  const config: TransformerConfig = {
+    ...DEFAULTS,
+    ...(preset === undefined ? {} : PRESETS[preset]),
+    ...Object.fromEntries(given),
+  };
   if (config.dModel % config.numHeads !== 0) {
-    throw new RangeError(`dModel ${config.dModel} is not divisible by numHeads ${config.numHeads}`);
+    throw new RangeError(
+      `${where}: dModel ${config.dModel} is not divisible by numHeads ${config.numHeads} (the head size is dModel / numHeads)`,
+    );
   }
   return config;
 }

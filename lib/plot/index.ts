@@ -1,4 +1,4 @@
-// The plot barrel: pure builders returning vega-lite v5 specs or plotly figures, and SVG rendering in Node.
+// The plot barrel: pure builders returning vega-lite v5 specs or plotly figures, and SVG and PNG rendering in Node.
 export { type BarChartOptions, barChart } from "./barChart.js";
 export { type HeadGridOptions, headGrid } from "./headGrid.js";
 export { attentionHeatmap, type HeatmapOptions } from "./heatmap.js";
@@ -22,6 +22,7 @@ export type {
   UnitSpec,
   VegaLiteSpec,
 } from "./spec.js";
+export { MAX_PNG_PIXELS, type PngImage, type SvgToPngOptions, svgToPng } from "./png.js";
 export { VEGA_LITE_SCHEMA } from "./spec.js";
 export { type AnyVegaLiteSpec, toSvg } from "./svg.js";
 export type { Label } from "./validate.js";

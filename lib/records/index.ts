@@ -13,4 +13,12 @@ export {
   type Target,
   type TargetResult,
 } from "./record.js";
-export { listRecords, readRecord, recordFileName, recordsDir, writeRecord } from "./store.js";
+export { parseRecordsArgs, RECORDS_USAGE, type RecordsArgs } from "./args.js";
+export {
+  listRecords,
+  MAX_RECORD_BYTES,
+  readRecord,
+  recordFileName,
+  recordsDir,
+  writeRecord,
+} from "./store.js";

@@ -1,11 +1,28 @@
 /**
- * Record files: `records/<experiment>/<timestamp>-<hash>.json`, written atomically (temp file, then rename) so
- * a crash never leaves half a record and an existing record is never overwritten.
+ * Record files: `records/<experiment>/<timestamp>-<hash>.json`, created exclusively from a complete temp file
+ * (a hard link, which fails rather than replace a name) so a reader never sees half a record and no record is
+ * ever replaced, even by another process finishing in the same second.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import {
+  constants,
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { writeFileAtomic } from "../io/writeFileAtomic.js";
+import { readRegularFile } from "../io/readRegularFile.js";
 import { type ExperimentRecord, hashValue, parseRecord } from "./record.js";
+
+/** The largest record file `readRecord` reads (a record of thousands of epochs is a few MB). */
+export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
+
+/** How many names (`…-2.json`, `…-3.json`, …) `writeRecord` tries before giving up. */
+const MAX_NAME_TRIES = 10_000;
 
 /**
  * Where records go: `$ATTNLAB_RECORDS_DIR`, else `records/` in the nearest folder above `cwd` that holds a
@@ -31,28 +48,67 @@ export function recordFileName(record: ExperimentRecord): string {
   return `${stamp}-${hash.slice(0, 8)}.json`;
 }
 
-/** Writes `record` under `dir/<experiment>/` and returns the path; refuses to replace an existing file. */
+/**
+ * Writes `record` under `dir/<experiment>/` and returns the path. The full text goes to a temp file in that
+ * folder first, then is hard-linked to the record's name (`…-2.json`, `…-3.json` when the name is taken), so the
+ * name appears only with the complete content and an existing record is never replaced.
+ */
 export function writeRecord(record: ExperimentRecord, dir: string = recordsDir()): string {
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(record.experiment)) {
+  if (typeof record.experiment !== "string" || !/^[a-z0-9][a-z0-9-]*$/.test(record.experiment)) {
     throw new RangeError(
-      `writeRecord: experiment name "${record.experiment}" must be lower-case letters, digits and dashes`,
+      `writeRecord: experiment name ${JSON.stringify(record.experiment)} must be lower-case letters, digits and dashes`,
     );
   }
-  const base = join(dir, record.experiment, recordFileName(record));
-  let path = base;
-  for (let n = 2; existsSync(path); n++) path = base.replace(/\.json$/, `-${n}.json`);
-  writeFileAtomic(path, `${JSON.stringify(record, null, 2)}\n`);
-  return path;
+  const folder = join(dir, record.experiment);
+  mkdirSync(folder, { recursive: true });
+  const name = recordFileName(record);
+  const temp = join(folder, `.${name}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  try {
+    writeFileSync(temp, `${JSON.stringify(record, null, 2)}\n`, { flag: "wx" });
+    for (let n = 1; n <= MAX_NAME_TRIES; n++) {
+      const path = join(folder, n === 1 ? name : name.replace(/\.json$/, `-${n}.json`));
+      if (createFrom(temp, path)) return path;
+    }
+    throw new Error(`writeRecord: ${MAX_NAME_TRIES} records named ${name} already exist in ${folder}`);
+  } finally {
+    rmSync(temp, { force: true });
+  }
 }
 
-/** Reads and validates a record file (clear errors for a missing, corrupt or foreign file). */
+/** Creates `path` with the content of `temp`; false if `path` exists. Hard link, else an exclusive copy. */
+function createFrom(temp: string, path: string): boolean {
+  try {
+    linkSync(temp, path);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return false;
+    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "ENOSYS" && code !== "EOPNOTSUPP") throw err;
+  }
+  // A file system without hard links: an exclusive copy (never replaces; a reader may see it being copied).
+  try {
+    copyFileSync(temp, path, constants.COPYFILE_EXCL);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw err;
+  }
+}
+
+/**
+ * Reads and validates a record file: clear errors for a missing, corrupt or foreign file, and for something
+ * that is not a regular file (a FIFO, a device, a folder) or is over {@link MAX_RECORD_BYTES}, checked before
+ * reading so it cannot hang or fill memory.
+ */
 export function readRecord(path: string): ExperimentRecord {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readRegularFile("readRecord", path, MAX_RECORD_BYTES);
   } catch (err) {
-    throw new Error(
-      `${path}: cannot read the record (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    const { code, reason } = err as { code?: string; reason?: string };
+    if (code) throw new Error(`${path}: cannot read the record (${code})`);
+    throw new (err instanceof RangeError ? RangeError : Error)(
+      `${path}: cannot read the record: it ${reason ?? (err as Error).message}`,
     );
   }
   return parseRecord(text, path);

@@ -1,92 +1,89 @@
-// Command-line arguments of `attnlab run` and `attnlab kernel install`, parsed without dependencies.
-import { parseParameterValue } from "./parameters.js";
-import type { RunOptions } from "./run.js";
+// Command-line arguments of `attnlab run` and `attnlab kernel install`, parsed strictly (lib/runner/flags.ts).
+import { describeFlags, type FlagSpec, numberFlag, parseFlags } from "./flags.js";
+import { checkParameterName, ParameterText, parseParameterValue } from "./parameters.js";
+import { RUN_RULES, type RunOptions } from "./run.js";
 
 export const RUN_USAGE = `usage: attnlab run <notebook|folder>... [options]
 
 Executes notebooks on the attnlab TypeScript kernel (tslab), one fresh kernel per notebook.
-Folders expand to their *.ipynb files (recursively, sorted by path).
+Folders expand to their *.ipynb files (recursively, sorted by path, skipping the output folder).
 
-  -o, --output DIR              folder for executed copies (default: out/), mirroring relative paths
+  -o, --output DIR              folder for executed copies (default: out/), mirroring paths relative to
+                                the working folder; a notebook outside it goes to DIR/<its file name>
   --inplace                     overwrite the source notebooks instead
-  -p, --parameter NAME VALUE    set a parameter (VALUE is JSON when it parses, else a string);
-                                the notebook's cell tagged "parameters" must declare it with let
-  --timeout SECONDS             per-cell limit (default: 300; 0 = none)
-  --kernel-start-timeout SECONDS  (default: 60)
+  -p, --parameter NAME VALUE    set a parameter; the notebook's cell tagged "parameters" must declare NAME
+                                with let, and VALUE must have its type: true/false for a boolean default,
+                                a finite number for a number, any text for a string (else JSON)
+  --timeout SECONDS             per-cell limit, 0 = none (default: 300; at most 86400 = 24 h)
+  --kernel-start-timeout SECONDS  (default: 60; more than 0, at most 3600)
   --html                        also write a standalone HTML page next to each executed copy
+  -h, --help                    this text
+
+Outputs: the runner writes only its own files. Before any kernel starts it resolves real paths (symbolic
+links followed) and stops with an error if an executed copy or HTML page would land on an input notebook,
+on another notebook's output, or on an existing file that is not a previous output of the same notebook
+(recorded in metadata.attnlab_run.source / <meta name="attnlab-source">). A previous output of the same
+notebook is replaced atomically. Only --inplace writes over a source notebook.
 `;
 
-export const KERNEL_USAGE = `usage: attnlab kernel install [--user | --prefix DIR] [--name NAME]
-       attnlab kernel path
-
-install  copies the attnlab kernel spec into Jupyter's per-user kernels folder (default) or
-         DIR/share/jupyter/kernels/NAME, recording where this package lives
-path     prints the folder of the committed kernel spec
-`;
-
-function seconds(flag: string, raw: string | undefined): number {
-  const n = Number(raw);
-  if (raw === undefined || raw.trim() === "" || !Number.isFinite(n) || n < 0) {
-    throw new Error(`${flag} needs a number of seconds, got ${JSON.stringify(raw)}`);
-  }
-  return n;
-}
+/** The flags of `attnlab run`. */
+export const RUN_FLAGS: readonly FlagSpec[] = [
+  { name: "--output", aliases: ["-o"], values: ["DIR"] },
+  { name: "--inplace" },
+  { name: "--parameter", aliases: ["-p"], values: ["NAME", "VALUE"], repeat: true },
+  { name: "--timeout", values: ["SECONDS"] },
+  { name: "--kernel-start-timeout", values: ["SECONDS"] },
+  { name: "--html" },
+  { name: "--help", aliases: ["-h"] },
+];
 
 export type RunArgs = Omit<RunOptions, "cwd" | "signal" | "log" | "print"> & { help: boolean };
 
+const WHERE = "attnlab run";
+
+/** `-p` pairs: names checked, values kept as typed ({@link ParameterText}) after a JSON check. */
+function runParameters(pairs: string[][]): Record<string, unknown> {
+  const parameters: Record<string, unknown> = Object.create(null);
+  for (const [name, value] of pairs) {
+    checkParameterName(`${WHERE}: -p`, name!);
+    if (Object.hasOwn(parameters, name!))
+      throw new RangeError(`${WHERE}: -p ${name} is given more than once`);
+    parseParameterValue(value!, `${WHERE}: -p ${name} ${value}`);
+    parameters[name!] = new ParameterText(value!);
+  }
+  return { ...parameters };
+}
+
+/**
+ * Parses `attnlab run` arguments. Throws naming the flag for an unknown flag, a missing value, a repeated
+ * flag or parameter, a bad number, or a bad parameter name or value.
+ */
 export function parseRunArgs(argv: string[]): RunArgs {
-  const args: RunArgs = {
-    paths: [],
-    outDir: "out",
-    inplace: false,
-    parameters: {},
-    timeoutS: 300,
-    kernelStartTimeoutS: 60,
-    html: false,
-    help: false,
+  const { flags, positional } = parseFlags(WHERE, argv, RUN_FLAGS);
+  const one = (name: string) => flags.get(name)?.[0]?.[0];
+  const seconds = (name: string, rule: (typeof RUN_RULES)[keyof typeof RUN_RULES], fallback: number) => {
+    const raw = one(name);
+    return raw === undefined ? fallback : numberFlag(WHERE, name, raw, rule);
   };
-  let outGiven = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = () => {
-      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
-      return argv[++i]!;
-    };
-    if (a === "-h" || a === "--help") args.help = true;
-    else if (a === "-o" || a === "--output") {
-      args.outDir = value();
-      outGiven = true;
-    } else if (a === "--inplace") args.inplace = true;
-    else if (a === "--html") args.html = true;
-    else if (a === "-p" || a === "--parameter") {
-      const name = value();
-      args.parameters[name] = parseParameterValue(value());
-    } else if (a === "--timeout") args.timeoutS = seconds(a, value());
-    else if (a === "--kernel-start-timeout") args.kernelStartTimeoutS = seconds(a, value());
-    else if (a.startsWith("-") && a !== "-") throw new Error(`unknown option ${a}`);
-    else args.paths.push(a);
-  }
-  if (args.inplace && outGiven) throw new Error("--inplace and --output exclude each other");
-  if (!args.help && args.paths.length === 0) throw new Error("no notebook or folder given");
-  return args;
-}
-
-export interface KernelInstallArgs {
-  prefix?: string;
-  name?: string;
-}
-
-export function parseKernelInstallArgs(argv: string[]): KernelInstallArgs {
-  const args: KernelInstallArgs = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === "--user") continue;
-    if (a === "--prefix" || a === "--name") {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      if (a === "--prefix") args.prefix = v;
-      else args.name = v;
-    } else throw new Error(`unknown option ${a}`);
+  const args: RunArgs = {
+    paths: positional,
+    outDir: one("--output") ?? "out",
+    inplace: flags.has("--inplace"),
+    parameters: runParameters(flags.get("--parameter") ?? []),
+    timeoutS: seconds("--timeout", RUN_RULES.timeoutS, 300),
+    kernelStartTimeoutS: seconds("--kernel-start-timeout", RUN_RULES.kernelStartTimeoutS, 60),
+    html: flags.has("--html"),
+    help: flags.has("--help"),
+  };
+  if (args.outDir.trim() === "") throw new TypeError(`${WHERE}: --output needs a folder, got ""`);
+  if (args.inplace && flags.has("--output"))
+    throw new TypeError(`${WHERE}: --inplace and --output exclude each other`);
+  if (!args.help && args.paths.length === 0) {
+    throw new TypeError(`${WHERE}: no notebook or folder given; options: ${describeFlags(RUN_FLAGS)}`);
   }
   return args;
 }
+
+export { KERNEL_USAGE } from "./kernelArgs.js";
+
+export { type KernelInstallArgs, parseKernelInstallArgs } from "./kernelArgs.js";

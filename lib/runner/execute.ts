@@ -1,6 +1,6 @@
 // Executes one notebook top to bottom on a fresh kernel and writes the executed (or partial) copy.
 import { dirname, resolve } from "node:path";
-import { type ExecuteOutcome, Kernel } from "./kernel.js";
+import { Kernel } from "./kernel.js";
 import { KERNEL_NAME, readKernelSpec } from "./kernelspec.js";
 import {
   type CodeCell,
@@ -10,14 +10,20 @@ import {
   upgradeToCellIds,
   writeNotebook,
 } from "./notebook.js";
+import { ASYNC_ERROR, addRunnerError, asyncErrorMessage, failureMessage } from "./failures.js";
 import { errorText, OutputCollector, stripAnsi } from "./outputs.js";
-import { injectParameters } from "./parameters.js";
+import { injectParameters, resolveParameters } from "./parameters.js";
 import { describeExit } from "./process.js";
+
+export { summarizeError } from "./failures.js";
 
 export interface RunNotebookOptions {
   input: string;
   /** Where the executed copy goes (may equal `input` for --inplace). */
   output: string;
+  /** The input's path relative to the output's folder, recorded as `metadata.attnlab_run.source`. */
+  source?: string;
+  /** Checked against the notebook's `parameters` cell (see parameters.ts). */
   parameters: Record<string, unknown>;
   /** Per-cell limit in seconds; 0 means none. */
   timeoutS: number;
@@ -48,53 +54,19 @@ export interface RunNotebookResult {
   kernelStartSeconds: number;
   status: "ok" | "failed" | "interrupted";
   failure?: Failure;
+  /** What the runner changed in the notebook without failing it (e.g. outputs cut at the size limit). */
+  notes?: string[];
 }
 
-const ASYNC_ERROR = /(^|\n)(UnhandledPromiseRejection|UncaughtException):/;
 /** Run after the last cell so that late timers and rejections surface before the kernel goes. */
 const DRAIN_CELL = "await new Promise<void>((resolve) => setTimeout(resolve, 300));";
-
-/** One line that names the error: a TypeScript diagnostic, `SomeError: message`, or the first line. */
-export function summarizeError(text: string): string {
-  const lines = text.split("\n").map((l) => l.trim());
-  const diagnostic = lines.find((l) => /^\d+:\d+ - /.test(l));
-  if (diagnostic) return `TypeScript error ${diagnostic}`;
-  const thrown = lines.find((l) => /^(Uncaught )?([A-Za-z_$][\w$.]*)?(Error|Exception)\b/.test(l));
-  return thrown ?? lines.find((l) => l !== "") ?? "cell failed (no error text)";
-}
-
-function failureMessage(outcome: ExecuteOutcome, timeoutS: number, cell: CodeCell): string {
-  switch (outcome.status) {
-    case "timeout":
-      return `timed out after ${timeoutS} s${outcome.interrupted ? " (interrupted)" : " (kernel killed)"}`;
-    case "died":
-      return describeExit(outcome.exit);
-    case "abort":
-      return "execution aborted by the kernel";
-    default:
-      return summarizeError(errorText(cell));
-  }
-}
-
-/** "unhandled promise rejection: Error: ..." from tslab's `UnhandledPromiseRejection: ...` stderr line. */
-function asyncErrorMessage(texts: string[]): string {
-  const line = stripAnsi(texts.join("\n"))
-    .split("\n")
-    .find((l) => ASYNC_ERROR.test(`\n${l}`));
-  if (!line) return "unhandled promise rejection or uncaught exception";
-  const kind = line.startsWith("Unhandled") ? "unhandled promise rejection" : "uncaught exception";
-  return `${kind}: ${line.slice(line.indexOf(":") + 1).trim()}`;
-}
-
-function addRunnerError(cell: CodeCell, ename: string, message: string): void {
-  cell.outputs.push({ output_type: "error", ename, evalue: message, traceback: [`${ename}: ${message}`] });
-}
 
 export async function runNotebook(options: RunNotebookOptions): Promise<RunNotebookResult> {
   const started = Date.now();
   const nb = readNotebook(options.input);
   upgradeToCellIds(nb);
-  injectParameters(nb, options.parameters);
+  const parameters = resolveParameters(options.input, nb, options.parameters);
+  injectParameters(nb, parameters, options.input);
   const spec = readKernelSpec();
   nb.metadata.kernelspec = { name: KERNEL_NAME, display_name: spec.display_name, language: spec.language };
   const codeCells = nb.cells.filter((c): c is CodeCell => c.cell_type === "code");
@@ -118,6 +90,8 @@ export async function runNotebook(options: RunNotebookOptions): Promise<RunNoteb
   };
 
   let kernel: Kernel | null = null;
+  let current: CodeCell | null = null;
+  const collector = new OutputCollector();
   const aborted = new Promise<"aborted">((res) => {
     if (options.signal?.aborted) res("aborted");
     options.signal?.addEventListener("abort", () => res("aborted"), { once: true });
@@ -145,7 +119,6 @@ export async function runNotebook(options: RunNotebookOptions): Promise<RunNoteb
     result.kernelStartSeconds = (Date.now() - started) / 1000;
     nb.metadata.language_info = kernel.kernelInfo.language_info ?? { name: "typescript" };
 
-    const collector = new OutputCollector();
     // tslab prints late rejections to the stderr of the request that ran last: its parent is the cell to blame.
     const asyncErrors: string[] = [];
     let asyncErrorCell: CodeCell | null = null;
@@ -164,6 +137,7 @@ export async function runNotebook(options: RunNotebookOptions): Promise<RunNoteb
     };
 
     for (const [i, cell] of codeCells.entries()) {
+      current = cell;
       const code = sourceText(cell);
       const t0 = Date.now();
       const label = `${options.input}: cell ${i + 1}/${codeCells.length}`;
@@ -179,6 +153,11 @@ export async function runNotebook(options: RunNotebookOptions): Promise<RunNoteb
       const seconds = ((Date.now() - t0) / 1000).toFixed(2);
       if (outcome === "aborted") {
         options.log(`${label}  ${seconds} s  INTERRUPTED`);
+        addRunnerError(
+          cell,
+          "Interrupted",
+          "attnlab run was interrupted during this cell; later cells did not run",
+        );
         result.status = "interrupted";
         break;
       }
@@ -223,6 +202,13 @@ export async function runNotebook(options: RunNotebookOptions): Promise<RunNoteb
         fail(last, `${message} after the last cell`, details);
       }
     }
+    if (result.status === "ok" && kernel.exitInfo) {
+      fail(
+        codeCells.at(-1) ?? null,
+        `${describeExit(kernel.exitInfo)} after the last cell`,
+        kernel.stderrText(),
+      );
+    }
     if (result.status === "ok" && ASYNC_ERROR.test(kernel.stderrText())) {
       fail(
         codeCells.at(-1) ?? null,
@@ -231,14 +217,26 @@ export async function runNotebook(options: RunNotebookOptions): Promise<RunNoteb
       );
     }
     return result;
+  } catch (err) {
+    // A runner fault (not the notebook's): the partial notebook must not say ok.
+    const message = `attnlab run failed: ${(err as Error).message}`;
+    if (current) addRunnerError(current, "RunnerError", message);
+    fail(current, message, (err as Error).stack ?? "");
+    return result;
   } finally {
     await kernel?.shutdown();
     result.seconds = (Date.now() - started) / 1000;
+    if (collector.notes.length > 0) {
+      result.notes = [...collector.notes];
+      for (const note of collector.notes) options.log(`${options.input}: note: ${note}`);
+    }
     nb.metadata.attnlab_run = {
       status: result.status,
-      parameters: options.parameters,
+      ...(options.source !== undefined ? { source: options.source } : {}),
+      parameters,
       seconds: Number(result.seconds.toFixed(2)),
       ...(result.failure ? { failure: { ...result.failure } } : {}),
+      ...(result.notes ? { notes: result.notes } : {}),
     };
     writeNotebook(options.output, nb);
     options.onWritten?.(nb);

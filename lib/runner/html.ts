@@ -1,7 +1,22 @@
-// A standalone HTML page for an executed notebook: no scripts, no external URLs, everything escaped.
+// A standalone HTML page for an executed notebook: no scripts, nothing loaded from anywhere, everything escaped.
+//
+// The rule (enforced by sanitize.ts on every `text/html` output, every `image/svg+xml` output and the Markdown
+// renderer's output; everything else is escaped text):
+// - nothing runs: no <script>, no on* handler attributes, no javascript:/vbscript:/data: links;
+// - nothing loads by itself: images only as base64 data: URIs (png, jpeg, gif, webp, svg+xml); no srcset, no
+//   <iframe>/<object>/<embed>/<link>/<meta>/<base>/<style>, no `style` attribute with url(), image-set(),
+//   @import, expression() or escapes; SVG references only point inside the same SVG (`href="#id"`,
+//   `url(#id)`); no <foreignObject>, <image>, SVG animation, <math>, forms or form controls;
+// - plain <a href> links may stay (http, https, mailto, a fragment or a relative path, never `//host`): they
+//   navigate only when clicked;
+// - kept: text structure, tables, lists, code/pre, b/i/em/strong, span/div with classes and passive styles,
+//   and inline SVG drawing elements (paths, shapes, text, gradients, clip paths), as the kit's charts use.
+// Standalone SVG outputs are embedded as <img> data URIs (where browsers neither run scripts nor load
+// anything) after the same sanitizing, with their case kept (XML).
 import { type Cell, type MimeBundle, type Notebook, type Output, sourceText } from "./notebook.js";
 import { stripAnsi } from "./outputs.js";
 import { escapeHtml, type ImageResolver, renderMarkdown } from "./markdown.js";
+import { sanitizeFragment, sanitizeSvg } from "./sanitize.js";
 
 const STYLE = `
 body { font: 15px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
@@ -29,10 +44,11 @@ function dataUri(mime: string, base64: string): string {
 /** Renders the preferred representation: SVG, then HTML, then raster images, Markdown, plain text. */
 export function renderMimeBundle(data: MimeBundle): string {
   if (data["image/svg+xml"] !== undefined) {
-    const svg = Buffer.from(text(data["image/svg+xml"])).toString("base64");
+    const svg = Buffer.from(sanitizeSvg(text(data["image/svg+xml"]))).toString("base64");
     return `<img alt="figure" src="${dataUri("image/svg+xml", svg)}">`;
   }
-  if (data["text/html"] !== undefined) return `<div class="html">${text(data["text/html"])}</div>`;
+  if (data["text/html"] !== undefined)
+    return `<div class="html">${sanitizeFragment(text(data["text/html"]))}</div>`;
   for (const mime of ["image/png", "image/jpeg", "image/gif"]) {
     if (typeof data[mime] === "string")
       return `<img alt="figure" src="${escapeHtml(dataUri(mime, data[mime]))}">`;
@@ -86,12 +102,20 @@ function renderCell(cell: Cell): string {
   ].join("\n");
 }
 
-export function notebookToHtml(nb: Notebook, title: string): string {
+/**
+ * The standalone page of `nb`. `meta.source` (the notebook's path relative to the page) is recorded as
+ * `<meta name="attnlab-source">`, so a later run knows the page is its own to replace.
+ */
+export function notebookToHtml(nb: Notebook, title: string, meta: { source?: string } = {}): string {
   return [
     "<!DOCTYPE html>",
     '<html lang="en">',
     "<head>",
     '<meta charset="utf-8">',
+    '<meta name="generator" content="attnlab run">',
+    ...(meta.source !== undefined
+      ? [`<meta name="attnlab-source" content="${escapeHtml(meta.source)}">`]
+      : []),
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(title)}</title>`,
     `<style>${STYLE}</style>`,

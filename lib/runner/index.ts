@@ -9,12 +9,20 @@ export {
   summarizeError,
 } from "./execute.js";
 export { notebookToHtml, renderMimeBundle } from "./html.js";
+export { sanitizeFragment, sanitizeSvg } from "./sanitize.js";
+export { type FlagSpec, numberFlag, parseFlags } from "./flags.js";
+export { planTargets, realPathOf, type Target } from "./targets.js";
 export { type ExecuteOutcome, Kernel, type StartOptions } from "./kernel.js";
 export { describeExit, type KernelExit, KernelProcess } from "./process.js";
 export { sleep, within } from "./timing.js";
 export {
   type InstallOptions,
+  type InstallResult,
+  installKernel,
   installKernelSpec,
+} from "./kernelInstall.js";
+export { checkKernelName } from "./kernelOwnership.js";
+export {
   jupyterUserDataDir,
   KERNEL_NAME,
   type KernelSpec,
@@ -25,13 +33,15 @@ export {
 } from "./kernelspec.js";
 export { escapeHtml, renderInline, renderMarkdown } from "./markdown.js";
 export * from "./notebook.js";
-export { errorText, OutputCollector, stripAnsi } from "./outputs.js";
+export { errorText, MAX_OUTPUT_CHARS, OutputCollector, stripAnsi } from "./outputs.js";
 export {
   INJECTED_TAG,
   injectParameters,
   PARAMETERS_TAG,
+  ParameterText,
   parametersSource,
   parseParameterValue,
+  resolveParameters,
 } from "./parameters.js";
 export {
   expandNotebooks,

@@ -1,9 +1,13 @@
 // A client for one tslab kernel started from the attnlab spec: ZeroMQ sockets, readiness, execute, shutdown.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Dealer, Request, Subscriber } from "zeromq";
-import { address, newConnection, writeConnectionFile } from "./connection.js";
+import {
+  address,
+  makeConnectionDir,
+  newConnection,
+  removeConnectionDir,
+  removeStaleConnectionDirs,
+  writeConnectionFile,
+} from "./connection.js";
 import { KERNEL_NAME, kernelCommand } from "./kernelspec.js";
 import { describeExit, type KernelExit, KernelProcess } from "./process.js";
 import { sleep, within } from "./timing.js";
@@ -56,10 +60,14 @@ export class Kernel {
   /** Starts the kernel, connects, and waits for kernel_info_reply and an iopub status message. */
   static async start(options: StartOptions): Promise<Kernel> {
     const conn = await newConnection(KERNEL_NAME);
-    const tmp = mkdtempSync(join(tmpdir(), "attnlab-kernel-"));
-    const file = join(tmp, "connection.json");
+    removeStaleConnectionDirs();
+    const { dir: tmp, file } = makeConnectionDir();
     writeConnectionFile(file, conn);
-    const proc = new KernelProcess(kernelCommand(file, options.specDir), options.cwd);
+    // The kernel watches this process and exits with it, removing `tmp`, even after a kill -9 of this runner.
+    const proc = new KernelProcess(kernelCommand(file, options.specDir), options.cwd, {
+      ATTNLAB_RUNNER_PID: String(process.pid),
+      ATTNLAB_KERNEL_TMPDIR: tmp,
+    });
     const kernel = new Kernel(proc, new Wire(conn.key), address(conn, conn.hb_port), tmp);
     kernel.shell.connect(address(conn, conn.shell_port));
     kernel.control.connect(address(conn, conn.control_port));
@@ -198,7 +206,7 @@ export class Kernel {
     await within(2000, this.exited);
     this.closed = true;
     for (const s of [this.shell, this.control, this.stdin, this.iopub]) s.close();
-    rmSync(this.tmp, { recursive: true, force: true });
+    removeConnectionDir(this.tmp);
   }
 
   private listen(socket: Dealer | Subscriber): void {

@@ -1,16 +1,8 @@
-// The committed attnlab kernel spec: where it is, the command it starts, and installing a copy into Jupyter.
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+// The committed attnlab kernel spec: where it is and the command it starts (installing a copy: kernelInstall.ts).
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 
 export const KERNEL_NAME = "attnlab";
 
@@ -74,41 +66,4 @@ export function jupyterUserDataDir(): string {
   }
   const xdg = process.env.XDG_DATA_HOME || join(homedir(), ".local", "share");
   return join(xdg, "jupyter");
-}
-
-export interface InstallOptions {
-  /** Install under `<prefix>/share/jupyter/kernels/<name>`; otherwise the per-user kernels folder. */
-  prefix?: string;
-  name?: string;
-}
-
-const NAME_PATTERN = /^[a-zA-Z0-9._-]+$/;
-
-/**
- * Copies the committed spec into a Jupyter kernels folder. The installed copy may hold absolute paths:
- * it records this Node and where the attnlab package lives, so it launches from any working folder.
- */
-export function installKernelSpec(options: InstallOptions = {}): string {
-  const name = options.name ?? KERNEL_NAME;
-  if (!NAME_PATTERN.test(name)) throw new Error(`invalid kernel name ${JSON.stringify(name)}`);
-  const base = options.prefix ? join(resolve(options.prefix), "share", "jupyter") : jupyterUserDataDir();
-  const dest = join(base, "kernels", name.toLowerCase());
-  const source = kernelSpecDir();
-  rmSync(dest, { recursive: true, force: true });
-  mkdirSync(dest, { recursive: true });
-  for (const entry of readdirSync(source, { withFileTypes: true })) {
-    if (entry.isFile() && entry.name !== "attnlab-location.json") {
-      copyFileSync(join(source, entry.name), join(dest, entry.name));
-    }
-  }
-  const spec = readKernelSpec(source);
-  spec.argv = spec.argv.map((a, i) =>
-    i === 0 && a === "node" ? process.execPath : a.replaceAll("{resource_dir}", dest),
-  );
-  writeFileSync(join(dest, "kernel.json"), `${JSON.stringify(spec, null, 2)}\n`);
-  writeFileSync(
-    join(dest, "attnlab-location.json"),
-    `${JSON.stringify({ packageDir: packageRoot() }, null, 2)}\n`,
-  );
-  return dest;
 }

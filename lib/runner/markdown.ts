@@ -1,4 +1,6 @@
-// A small, safe Markdown-to-HTML renderer for notebook text cells: all input is escaped, no raw HTML passes.
+// A small, safe Markdown-to-HTML renderer for notebook text cells: all input is escaped, no raw HTML passes, and
+// the result goes through the page sanitizer (sanitize.ts) as well.
+import { sanitizeFragment } from "./sanitize.js";
 
 export function escapeHtml(text: string): string {
   return text
@@ -191,6 +193,7 @@ export function renderBlocks(lines: string[], images: ImageResolver): string {
   return html;
 }
 
+/** Markdown to HTML: escaped, then sanitized (only the passive content html.ts allows can come out). */
 export function renderMarkdown(source: string, images: ImageResolver = () => null): string {
-  return renderBlocks(source.replace(/\r\n?/g, "\n").split("\n"), images);
+  return sanitizeFragment(renderBlocks(source.replace(/\r\n?/g, "\n").split("\n"), images));
 }

@@ -1,4 +1,5 @@
-// Turns iopub messages into nbformat outputs on the cell that sent the request (display ids, clear_output).
+// Turns iopub messages into nbformat outputs on the cell that sent the request (display ids, clear_output), within
+// a size limit that keeps the executed notebook writable (what does not fit is dropped with a visible note).
 import type { CodeCell, DisplayDataOutput, ExecuteResultOutput, MimeBundle, Output } from "./notebook.js";
 import type { Message } from "./wire.js";
 
@@ -9,11 +10,26 @@ interface DisplayContent {
   execution_count?: number | null;
 }
 
+/**
+ * The most characters (as JSON) of outputs one executed notebook keeps: the notebook is written as one string,
+ * and V8 strings end at 2^29 − 24 characters; the HTML page of the same outputs can be several times longer.
+ */
+export const MAX_OUTPUT_CHARS = 64 * 1024 * 1024;
+
+const size = (x: unknown) => JSON.stringify(x).length;
+
 /** Collects outputs for every request bound to a cell, by the message's parent id. */
 export class OutputCollector {
+  /** One line per output dropped for size (each also leaves a note in its cell's outputs). */
+  readonly notes: string[] = [];
   private readonly cells = new Map<string, CodeCell>();
   private readonly displays = new Map<string, (DisplayDataOutput | ExecuteResultOutput)[]>();
   private readonly clearOnNext = new Set<CodeCell>();
+  private readonly sizes = new Map<Output, number>();
+  private used = 0;
+
+  /** `maxChars`: the notebook-wide output budget ({@link MAX_OUTPUT_CHARS}). */
+  constructor(private readonly maxChars = MAX_OUTPUT_CHARS) {}
 
   /** Routes later iopub messages whose parent is `msgId` to `cell`. */
   bind(msgId: string, cell: CodeCell): void {
@@ -36,17 +52,22 @@ export class OutputCollector {
     if (!cell) return;
     if (type === "clear_output") {
       if (content.wait) this.clearOnNext.add(cell);
-      else cell.outputs = [];
+      else this.clear(cell);
       return;
     }
     const output = this.toOutput(type, content);
     if (!output) return;
-    if (this.clearOnNext.delete(cell)) cell.outputs = [];
+    if (this.clearOnNext.delete(cell)) this.clear(cell);
     const last = cell.outputs.at(-1);
     if (output.output_type === "stream" && last?.output_type === "stream" && last.name === output.name) {
+      if (!this.fits(cell, size(output.text) - 2, type)) return;
       last.text += output.text;
+      this.sizes.set(last, (this.sizes.get(last) ?? 0) + size(output.text) - 2);
       return;
     }
+    const chars = size(output);
+    if (!this.fits(cell, chars, type)) return;
+    this.sizes.set(output, chars);
     cell.outputs.push(output);
     const displayId = (content as DisplayContent).transient?.display_id;
     if (displayId && output.output_type !== "stream" && output.output_type !== "error") {
@@ -89,9 +110,33 @@ export class OutputCollector {
   private update(content: DisplayContent): void {
     const id = content.transient?.display_id;
     for (const output of (id && this.displays.get(id)) || []) {
-      output.data = content.data ?? {};
-      output.metadata = content.metadata ?? {};
+      const next = { ...output, data: content.data ?? {}, metadata: content.metadata ?? {} };
+      const before = this.sizes.get(output) ?? 0;
+      const cell = [...this.cells.values()].find((c) => c.outputs.includes(output));
+      if (cell && !this.fits(cell, size(next) - before, "update_display_data")) continue;
+      output.data = next.data;
+      output.metadata = next.metadata;
+      this.sizes.set(output, size(next));
     }
+  }
+
+  /** Counts `chars` more against the budget, or drops them: a note in `cell` (once) and in {@link notes}. */
+  private fits(cell: CodeCell, chars: number, what: string): boolean {
+    if (this.used + chars <= this.maxChars) {
+      this.used += chars;
+      return true;
+    }
+    const note = `attnlab run: dropped a ${what} output of ${chars} characters: an executed notebook keeps at most ${this.maxChars} characters of outputs`;
+    this.notes.push(note);
+    if (!cell.outputs.some((o) => o.output_type === "stream" && o.text.startsWith("attnlab run: dropped"))) {
+      cell.outputs.push({ output_type: "stream", name: "stderr", text: `${note}\n` });
+    }
+    return false;
+  }
+
+  private clear(cell: CodeCell): void {
+    for (const o of cell.outputs) this.used -= this.sizes.get(o) ?? 0;
+    cell.outputs = [];
   }
 }
 

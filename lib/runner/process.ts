@@ -21,9 +21,9 @@ export class KernelProcess {
   private readonly child: ChildProcess;
   private stderrBuf = "";
 
-  /** Spawns `argv` in `cwd`; stdout is drained, the last 64 KiB of stderr kept. */
-  constructor(argv: string[], cwd: string) {
-    const env = { ...process.env };
+  /** Spawns `argv` in `cwd` with `extraEnv` added; stdout is drained, the last 64 KiB of stderr kept. */
+  constructor(argv: string[], cwd: string, extraEnv: Record<string, string> = {}) {
+    const env = { ...process.env, ...extraEnv };
     delete env.NODE_TEST_CONTEXT;
     const [cmd, ...args] = argv;
     this.child = spawn(cmd!, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });

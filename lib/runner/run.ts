@@ -1,9 +1,35 @@
-// `attnlab run`: expands notebook arguments, runs each on its own kernel, reports failures and a summary table.
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { basename, isAbsolute, join, relative, resolve } from "node:path";
+// `attnlab run`: plans every notebook's outputs and parameters, runs each on its own kernel, reports failures and a
+// summary table.
+import { existsSync } from "node:fs";
+import { basename } from "node:path";
+import { checkOptions, opt } from "../check/options.js";
+import { writeFileAtomic } from "../io/writeFileAtomic.js";
 import { type RunNotebookResult, runNotebook } from "./execute.js";
 import { notebookToHtml } from "./html.js";
-import { writeFileAtomic } from "../io/writeFileAtomic.js";
+import { readNotebook } from "./notebook.js";
+import { resolveParameters } from "./parameters.js";
+import { planTargets, type Target } from "./targets.js";
+
+export { expandNotebooks, outputPathFor } from "./targets.js";
+
+/** Limits on the runner's numbers: a cell may run up to 24 h (0 = no limit), a kernel may take up to 1 h to start. */
+export const RUN_RULES = {
+  timeoutS: opt.number({ min: 0, max: 86_400, required: true }),
+  kernelStartTimeoutS: opt.number({ above: 0, max: 3_600, required: true }),
+} as const;
+
+const RUN_SPEC = {
+  paths: opt.any({ required: true }),
+  outDir: opt.string({ nonEmpty: true, required: true }),
+  inplace: opt.boolean({ required: true }),
+  parameters: opt.any({ required: true }),
+  ...RUN_RULES,
+  html: opt.boolean({ required: true }),
+  cwd: opt.string({ nonEmpty: true }),
+  signal: opt.any(),
+  log: opt.function(),
+  print: opt.function(),
+};
 
 export interface RunOptions {
   paths: string[];
@@ -25,42 +51,6 @@ export interface RunOptions {
 export interface RunSummary {
   results: RunNotebookResult[];
   exitCode: number;
-}
-
-const SKIP_DIRS = new Set([".ipynb_checkpoints", "node_modules"]);
-
-function walk(dir: string): string[] {
-  const found: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory() && !SKIP_DIRS.has(entry.name) && !entry.name.startsWith("."))
-      found.push(...walk(path));
-    else if (entry.isFile() && entry.name.endsWith(".ipynb")) found.push(path);
-  }
-  return found;
-}
-
-/** Files as given; folders become their *.ipynb files (recursively, sorted by path, no checkpoints). */
-export function expandNotebooks(paths: string[]): string[] {
-  const out: string[] = [];
-  for (const p of paths) {
-    if (statSync(p).isDirectory()) {
-      out.push(...walk(p).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
-    } else out.push(p);
-  }
-  return out;
-}
-
-/** Where the executed copy of `input` goes; never the source itself unless `inplace`. */
-export function outputPathFor(input: string, outDir: string, inplace: boolean, cwd: string): string {
-  if (inplace) return input;
-  const rel = relative(cwd, resolve(cwd, input));
-  const mirrored = rel.startsWith("..") || isAbsolute(rel) ? basename(input) : rel;
-  const out = resolve(cwd, outDir, mirrored);
-  if (out === resolve(cwd, input)) {
-    throw new Error(`${input}: the output would overwrite the source notebook; pass --inplace to allow that`);
-  }
-  return out;
 }
 
 function indent(text: string): string {
@@ -106,48 +96,34 @@ function reportFailure(r: RunNotebookResult, log: (line: string) => void): void 
   if (existsSync(r.output)) log(`partial output: ${r.output}\n`);
 }
 
+/** Each target's parameters, checked against its `parameters` cell (an unreadable notebook fails when it runs). */
+function planParameters(targets: Target[], parameters: Record<string, unknown>): Record<string, unknown>[] {
+  return targets.map((t) => {
+    let nb: ReturnType<typeof readNotebook>;
+    try {
+      nb = readNotebook(t.real);
+    } catch {
+      return parameters;
+    }
+    return resolveParameters(`attnlab run: ${t.input}`, nb, parameters);
+  });
+}
+
+/**
+ * Runs every notebook in `options.paths`, one kernel each, and prints the summary table. Options, outputs
+ * (see `planTargets`) and parameters are all checked before the first kernel starts.
+ */
 export async function runNotebooks(options: RunOptions): Promise<RunSummary> {
+  checkOptions("attnlab run", options, RUN_SPEC);
   const cwd = options.cwd ?? process.cwd();
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const inputs = expandNotebooks(options.paths.map((p) => resolve(cwd, p))).map((p) => relative(cwd, p) || p);
-  if (inputs.length === 0) throw new Error("no notebooks found");
-  const targets = inputs.map((input) => ({
-    input,
-    output: outputPathFor(input, options.outDir, options.inplace, cwd),
-  }));
+  const targets = planTargets(options.paths, { ...options, cwd });
+  const parameters = planParameters(targets, options.parameters);
   const results: RunNotebookResult[] = [];
-  for (const { input, output } of targets) {
+  for (const [i, target] of targets.entries()) {
     if (options.signal?.aborted) break;
-    const html = `${output.replace(/\.ipynb$/, "")}.html`;
-    let result: RunNotebookResult;
-    try {
-      result = await runNotebook({
-        input: resolve(cwd, input),
-        output,
-        parameters: options.parameters,
-        timeoutS: options.timeoutS,
-        kernelStartTimeoutS: options.kernelStartTimeoutS,
-        log: (line) => log(line.replace(resolve(cwd, input), input)),
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.html
-          ? { onWritten: (nb) => writeFileAtomic(html, notebookToHtml(nb, basename(input))) }
-          : {}),
-      });
-      result.input = input;
-    } catch (err) {
-      const message = (err as Error).message;
-      result = {
-        input,
-        output,
-        codeCells: 0,
-        executed: 0,
-        seconds: 0,
-        kernelStartSeconds: 0,
-        status: "failed",
-      };
-      result.failure = { cellIndex: -1, codeCell: 0, message, details: "" };
-    }
+    const result = await runTarget(target, parameters[i]!, options, log);
     results.push(result);
     reportFailure(result, log);
   }
@@ -156,4 +132,42 @@ export async function runNotebooks(options: RunOptions): Promise<RunSummary> {
   const interrupted = results.some((r) => r.status === "interrupted") || options.signal?.aborted;
   const allOk = results.length === targets.length && results.every((r) => r.status === "ok");
   return { results, exitCode: interrupted ? 130 : allOk ? 0 : 1 };
+}
+
+async function runTarget(
+  target: Target,
+  parameters: Record<string, unknown>,
+  options: RunOptions,
+  log: (line: string) => void,
+): Promise<RunNotebookResult> {
+  const { input, real, output, html, source } = target;
+  try {
+    const result = await runNotebook({
+      input: real,
+      output,
+      source,
+      parameters,
+      timeoutS: options.timeoutS,
+      kernelStartTimeoutS: options.kernelStartTimeoutS,
+      log: (line) => log(line.replace(real, input)),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(html
+        ? { onWritten: (nb) => writeFileAtomic(html, notebookToHtml(nb, basename(input), { source })) }
+        : {}),
+    });
+    result.input = input;
+    return result;
+  } catch (err) {
+    const message = (err as Error).message;
+    return {
+      input,
+      output,
+      codeCells: 0,
+      executed: 0,
+      seconds: 0,
+      kernelStartSeconds: 0,
+      status: "failed",
+      failure: { cellIndex: -1, codeCell: 0, message, details: "" },
+    };
+  }
 }

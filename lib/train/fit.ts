@@ -4,9 +4,11 @@
  * holds, and progress (terminal bar or an in-place notebook display with a live chart). Follows: Keras
  * `Model.fit` (callbacks, `EarlyStopping(monitor, patience, min_delta)`); tfjs `Optimizer.minimize`.
  */
-import * as tf from "@tensorflow/tfjs";
-import { applyOptimizerStep } from "./adamStep.js";
-import { epochBatches } from "./batches.js";
+import type * as tf from "@tensorflow/tfjs";
+import { batchOrder } from "./batches.js";
+import { checkedMetrics, checkedRate, checkedStop, checkFitOptions } from "./fitOptions.js";
+import { fitStep } from "./fitStep.js";
+import { interruptionPoint, throwIfInterrupted } from "./interrupt.js";
 import { type EpochLog, type ProgressMode, progressReporter } from "./progress.js";
 
 /** Stop when `metric` has not improved by more than `minDelta` for `patience` epochs. */
@@ -62,8 +64,10 @@ export interface FitResult {
 }
 
 /**
- * Trains for up to `epochs` epochs and returns the history. The loss of every step is read back, so a NaN
- * stops training with an error naming the epoch and step instead of training on garbage.
+ * Trains for up to `epochs` epochs and returns the history. The loss and the gradients of every step are
+ * checked before the update and the weights after it, so a NaN or ±Infinity stops training with an error
+ * naming the epoch, the step and the variable instead of training on garbage; options are checked strictly, and
+ * no tensor is left behind when a callback throws.
  * @example
  * const w = tf.variable(tf.scalar(0));
  * const batch = (ix) => tf.fill([ix.length], 3);
@@ -72,9 +76,9 @@ export interface FitResult {
  * [r.history.length, r.steps, Math.round(w.dataSync()[0] * 100) / 100]; // [10, 20, 3]
  */
 export async function fit<B extends tf.TensorContainer>(options: FitOptions<B>): Promise<FitResult> {
-  checkOptions(options);
+  checkFitOptions(options);
   const { size, epochs, batchSize, optimizer } = options;
-  const plan = epochBatches(size, batchSize, epochs, { seed: options.seed ?? 0, shuffle: options.shuffle });
+  const nextEpoch = batchOrder(size, batchSize, { seed: options.seed ?? 0, shuffle: options.shuffle }, "fit");
   const progress = progressReporter(options.progress);
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
@@ -82,33 +86,25 @@ export async function fit<B extends tf.TensorContainer>(options: FitOptions<B>):
   let reason: StopReason = "epochs";
   let best: { epoch: number; value: number } | undefined;
   let step = 0;
-  await progress.start({ title: options.title ?? "fit", epochs, stepsPerEpoch: plan[0]!.length });
+  await progress.start({ title: options.title ?? "fit", epochs, stepsPerEpoch: Math.ceil(size / batchSize) });
   for (let epoch = 1; epoch <= epochs; epoch++) {
     let lossSum = 0;
     let seen = 0;
-    for (const [i, indices] of plan[epoch - 1]!.entries()) {
+    for (const [i, indices] of nextEpoch().entries()) {
+      await interruptionPoint(); // Kernel → Interrupt stops here, between steps
       step++;
-      if (options.learningRate) setLearningRate(optimizer, options.learningRate(step, epoch));
-      const batch = options.batch(indices);
-      // computeGradients + applyGradients is `minimize`, with the loss checked before the update, so a NaN
-      // never reaches the weights.
-      const { value: cost, grads } = optimizer.computeGradients(() => options.loss(batch), options.variables);
-      tf.dispose(batch);
-      const value = cost.dataSync()[0]!;
-      cost.dispose();
-      if (!Number.isFinite(value)) {
-        tf.dispose(grads);
-        throw new Error(
-          `fit: the loss is ${value} at epoch ${epoch}, step ${i + 1} (step ${step} overall); the weights were not updated`,
-        );
+      if (options.learningRate) {
+        setLearningRate(optimizer, checkedRate(options.learningRate(step, epoch), step, epoch));
       }
-      applyOptimizerStep(optimizer, grads);
-      tf.dispose(grads);
+      // computeGradients + applyGradients is `minimize`, with the loss and gradients checked before the update
+      // (a NaN never reaches the weights) and the weights after it
+      const value = fitStep(options, indices, { epoch, step: i + 1, overall: step });
       lossSum += value * indices.length;
       seen += indices.length;
       await progress.step({ epoch, step: i + 1, loss: lossSum / seen, seconds: seconds() });
     }
-    const metrics = options.evaluate ? await options.evaluate(epoch) : {};
+    const metrics = options.evaluate ? checkedMetrics(await options.evaluate(epoch), epoch) : {};
+    throwIfInterrupted(); // before onEpoch: an interrupted run leaves no trace of this epoch
     const log: EpochLog = { epoch, loss: lossSum / seen, metrics, seconds: seconds() };
     history.push(log);
     await progress.epoch(log, history);
@@ -121,6 +117,11 @@ export async function fit<B extends tf.TensorContainer>(options: FitOptions<B>):
           `fit: earlyStopping.metric "${es.metric}" is not among the evaluated metrics [${Object.keys(metrics).join(", ")}]`,
         );
       }
+      if (Number.isNaN(value)) {
+        throw new RangeError(
+          `fit: earlyStopping.metric "${es.metric}" is NaN at epoch ${epoch}; it cannot be compared`,
+        );
+      }
       const better =
         es.mode === "max"
           ? value > (best?.value ?? -Infinity) + (es.minDelta ?? 0)
@@ -128,9 +129,10 @@ export async function fit<B extends tf.TensorContainer>(options: FitOptions<B>):
       if (better) best = { epoch, value };
       else if (epoch - best!.epoch >= es.patience) reason = "early stopping";
     }
-    if (options.stopWhen?.(metrics)) reason = "target reached";
+    if (options.stopWhen && checkedStop(options.stopWhen(metrics), epoch)) reason = "target reached";
     // Let queued kernel messages (progress updates) go out between epochs.
     await new Promise((resolve) => setImmediate(resolve));
+    throwIfInterrupted();
     if (reason !== "epochs") break;
   }
   const total = seconds();
@@ -146,15 +148,4 @@ export function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
   const o = optimizer as unknown as { learningRate: number; setLearningRate?: (rate: number) => void };
   if (typeof o.setLearningRate === "function") o.setLearningRate(rate);
   else o.learningRate = rate;
-}
-
-function checkOptions<B extends tf.TensorContainer>(o: FitOptions<B>): void {
-  for (const key of ["size", "epochs", "batchSize"] as const) {
-    if (!Number.isInteger(o[key]) || o[key] < 1) {
-      throw new RangeError(`fit: options.${key} must be a positive integer, got ${o[key]}`);
-    }
-  }
-  if (o.earlyStopping && !(o.earlyStopping.patience >= 1)) {
-    throw new RangeError(`fit: earlyStopping.patience must be ≥ 1, got ${o.earlyStopping.patience}`);
-  }
 }

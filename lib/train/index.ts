@@ -1,6 +1,6 @@
 // Training: the fit loop, seeded batches and progress reporting.
 export { applyOptimizerStep } from "./adamStep.js";
-export { epochBatches, take } from "./batches.js";
+export { batchOrder, epochBatches, take } from "./batches.js";
 export {
   type EarlyStopping,
   type FitOptions,
@@ -9,6 +9,14 @@ export {
   setLearningRate,
   type StopReason,
 } from "./fit.js";
+export {
+  InterruptedError,
+  type InterruptState,
+  interrupted,
+  interruptionPoint,
+  throwIfInterrupted,
+  YIELD_EVERY_MS,
+} from "./interrupt.js";
 export {
   type EpochLog,
   NotebookProgress,

@@ -1,11 +1,13 @@
 /**
  * Training progress: a terminal bar (updated in place on a TTY, one line per epoch otherwise) and, inside a
  * notebook kernel, a status line plus a live loss/metric chart, both updated in place (Jupyter
- * `update_display_data`). Follows: Keras' `ProgbarLogger` and fastai's notebook progress bar.
+ * `update_display_data`). Nothing is written once the cell was interrupted. Follows: Keras' `ProgbarLogger` and
+ * fastai's notebook progress bar.
  */
 import { type DisplayHandle, show, showMarkdown } from "../display/show.js";
 import { inKernel } from "../display/sink.js";
 import { lineChart } from "../plot/lineChart.js";
+import { interrupted } from "./interrupt.js";
 
 /** One finished epoch: the mean training loss, the evaluation metrics, and seconds since the start. */
 export interface EpochLog {
@@ -72,12 +74,13 @@ export class TerminalProgress implements ProgressReporter {
     this.info = info;
   }
   step(s: { epoch: number; step: number; loss: number; seconds: number }): void {
-    if (!this.out.isTTY || s.seconds - this.last < 0.1) return;
+    if (!this.out.isTTY || s.seconds - this.last < 0.1 || interrupted()) return;
     this.last = s.seconds;
     const fraction = s.step / this.info.stepsPerEpoch;
     this.out.write(`\r${progressLine({ ...this.info, ...s, fraction })}\x1b[K`);
   }
   epoch(log: EpochLog): void {
+    if (interrupted()) return;
     const line = progressLine({ ...this.info, ...log, fraction: 1 });
     this.out.write(this.out.isTTY ? `\r${line}\x1b[K\n` : `${line}\n`);
   }
@@ -100,12 +103,13 @@ export class NotebookProgress implements ProgressReporter {
     });
   }
   async step(s: { epoch: number; step: number; loss: number; seconds: number }): Promise<void> {
-    if (s.seconds - this.last < 0.5) return;
+    if (s.seconds - this.last < 0.5 || interrupted()) return;
     this.last = s.seconds;
     const line = progressLine({ ...this.info, ...s, fraction: s.step / this.info.stepsPerEpoch });
     await this.status?.update({ "text/markdown": `\`${line}\``, "text/plain": line });
   }
   async epoch(log: EpochLog, history: readonly EpochLog[]): Promise<void> {
+    if (interrupted()) return;
     const line = progressLine({ ...this.info, ...log, fraction: 1 });
     await this.status?.update({ "text/markdown": `\`${line}\``, "text/plain": line });
     const series: Record<string, number[]> = { loss: history.map((h) => h.loss) };
@@ -119,6 +123,7 @@ export class NotebookProgress implements ProgressReporter {
     else this.chart = await show(spec, { id: `${this.id}-chart` });
   }
   async end(summary: { reason: string; seconds: number }): Promise<void> {
+    if (interrupted()) return;
     const line = `${this.info.title} · done (${summary.reason}) in ${summary.seconds.toFixed(1)} s`;
     await this.status?.update({ "text/markdown": `\`${line}\``, "text/plain": line });
   }

@@ -18,6 +18,13 @@ test("checkOptions: a valid object and undefined pass and come back", () => {
   assert.deepEqual(checkOptions("f", undefined, spec), {});
 });
 
+test("checkOptions: options left out still name a missing required key", () => {
+  assert.throws(() => checkOptions("fit", undefined, { size: opt.integer({ required: true }) }), {
+    name: "TypeError",
+    message: /^fit: options.size is required/,
+  });
+});
+
 test("checkOptions: an unknown key names it, suggests the nearest and lists the allowed ones", () => {
   assert.throws(() => checkOptions("attend", { casual: true }, spec), {
     name: "TypeError",

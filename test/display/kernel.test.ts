@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { inKernel, show } from "../../lib/display/index.js";
 import { attentionHeatmap } from "../../lib/plot/index.js";
+import { NotebookProgress } from "../../lib/train/progress.js";
 
 interface Written {
   content: { data: Record<string, unknown>; metadata: unknown; transient: { display_id?: string } };
@@ -38,7 +39,7 @@ after(() => {
   delete (globalThis as { __tslab__?: unknown }).__tslab__;
 });
 
-test("inside tslab, one show() writes one display message with all three MIME types", async () => {
+test("inside tslab, one show() writes one display message with all its MIME types", async () => {
   assert.equal(inKernel(), true);
   written.length = 0;
   const spec = attentionHeatmap([[0.5, 0.5]]);
@@ -47,6 +48,7 @@ test("inside tslab, one show() writes one display message with all three MIME ty
   assert.equal(written.length, 2);
   assert.deepEqual(Object.keys(written[0]!.content.data).sort(), [
     "application/vnd.vegalite.v5+json",
+    "image/png",
     "image/svg+xml",
     "text/plain",
   ]);
@@ -68,4 +70,27 @@ test("the message has the shape tslab's public display.raw writes", () => {
   assert.deepEqual(Object.keys(written[0]!.content).sort(), ["data", "metadata", "transient"]);
   assert.deepEqual(written[0]!.content.metadata, {});
   assert.ok(!written[0]!.update, "display_data, not update_display_data");
+});
+
+test("the notebook progress display writes nothing once its cell was interrupted", async () => {
+  const KEY = Symbol.for("attnlab.interrupts");
+  const state = { version: 1, cell: 1, interruptedThrough: 0, cellOf: () => undefined };
+  (globalThis as Record<symbol, unknown>)[KEY] = state;
+  try {
+    written.length = 0;
+    const progress = new NotebookProgress();
+    await progress.start({ title: "t", epochs: 3, stepsPerEpoch: 2 });
+    await progress.epoch({ epoch: 1, loss: 1, metrics: {}, seconds: 1 }, [
+      { epoch: 1, loss: 1, metrics: {}, seconds: 1 },
+    ]);
+    const before = written.length;
+    assert.ok(before >= 2, "start and the first epoch were shown");
+    state.interruptedThrough = 1; // Kernel → Interrupt while cell 1 runs
+    await progress.step({ epoch: 2, step: 1, loss: 0.5, seconds: 9 });
+    await progress.epoch({ epoch: 2, loss: 0.5, metrics: {}, seconds: 9 }, []);
+    await progress.end({ reason: "epochs", seconds: 9 });
+    assert.equal(written.length, before, "no update after the interrupt");
+  } finally {
+    delete (globalThis as Record<symbol, unknown>)[KEY];
+  }
 });

@@ -1,4 +1,4 @@
-/** The pure half of show(): MIME bundles for charts, figures, markdown, LaTeX and tables. */
+/** The pure half of show(): MIME bundles (and PNG metadata) for charts, figures, markdown, LaTeX and tables. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
@@ -8,21 +8,24 @@ import {
   latexBundle,
   markdownBundle,
   tableBundle,
+  toDisplayData,
   toMimeBundle,
 } from "../../lib/display/index.js";
 import { attentionHeatmap, lineChart, plotlyHeatmap } from "../../lib/plot/index.js";
+import { pngSize } from "../plot/pngDecode.js";
 
 const w = [
   [0.9, 0.1],
   [0.4, 0.6],
 ];
 
-test("a vega-lite spec gives its JSON object, an SVG and text/plain", async () => {
+test("a vega-lite spec gives its JSON object, an SVG, a PNG and text/plain", async () => {
   const spec = attentionHeatmap(w, { rowLabels: ["a", "b"], colLabels: ["c", "d"], title: "eye" });
   const bundle = await toMimeBundle(spec);
-  assert.deepEqual(Object.keys(bundle).sort(), [
+  assert.deepEqual(Object.keys(bundle), [
     "application/vnd.vegalite.v5+json",
     "image/svg+xml",
+    "image/png",
     "text/plain",
   ]);
   const json = bundle["application/vnd.vegalite.v5+json"];
@@ -32,6 +35,25 @@ test("a vega-lite spec gives its JSON object, an SVG and text/plain", async () =
   assert.match(String(bundle["image/svg+xml"]), /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   assert.equal(bundle["text/plain"], 'vega-lite chart "eye": rect + text, 4 data rows');
   assert.equal(JSON.stringify(JSON.parse(JSON.stringify(bundle))), JSON.stringify(bundle), "JSON-safe");
+  const png = String(bundle["image/png"]);
+  const svgWidth = Number(String(bundle["image/svg+xml"]).match(/width="(\d+)"/)?.[1]);
+  assert.equal(pngSize(png).width, 2 * svgWidth, "the PNG is the SVG at 2×");
+});
+
+test("toDisplayData: a chart's metadata draws its 2× PNG at the SVG's size; other values have none", async () => {
+  const { data, metadata } = await toDisplayData(lineChart({ loss: [2.3, 1.7, 1.2] }));
+  const { width, height } = pngSize(String(data["image/png"]));
+  assert.deepEqual(metadata, { "image/png": { width: width / 2, height: height / 2 } });
+  const [svgWidth, svgHeight] = String(data["image/svg+xml"])
+    .match(/^<svg[^>]*\bwidth="(\d+)" height="(\d+)"/)!
+    .slice(1)
+    .map(Number);
+  assert.deepEqual([svgWidth, svgHeight], [width / 2, height / 2]);
+  for (const x of ["text", [1, 2], markdownBundle("**x**"), { data: [{ type: "bar", y: [1] }] }]) {
+    assert.deepEqual((await toDisplayData(x)).metadata, {}, JSON.stringify(x));
+  }
+  const ready = { "image/svg+xml": "<svg/>", "text/plain": "x" };
+  assert.deepEqual(await toDisplayData(ready), { data: ready, metadata: {} }, "a ready bundle gets no PNG");
 });
 
 test("a hand-written vega-lite spec without $schema is recognised", async () => {
@@ -46,13 +68,14 @@ test("a hand-written vega-lite spec without $schema is recognised", async () => 
   assert.ok(String(bundle["image/svg+xml"]).startsWith("<svg"));
 });
 
-test("a plotly figure gives its JSON object, the SVG of its vega-lite equivalent and text/plain", async () => {
+test("a plotly figure gives its JSON object, the SVG and PNG of its vega-lite equivalent and text/plain", async () => {
   const fig = plotlyHeatmap(w, { title: "hover me" });
   assert.ok(isPlotlyFigure(fig) && !isVegaLiteSpec(fig));
   const bundle = await toMimeBundle(fig);
-  assert.deepEqual(Object.keys(bundle).sort(), [
+  assert.deepEqual(Object.keys(bundle), [
     "application/vnd.plotly.v1+json",
     "image/svg+xml",
+    "image/png",
     "text/plain",
   ]);
   assert.deepEqual(bundle["application/vnd.plotly.v1+json"], fig);
@@ -60,7 +83,7 @@ test("a plotly figure gives its JSON object, the SVG of its vega-lite equivalent
   assert.equal(bundle["text/plain"], 'plotly figure "hover me": heatmap 2×2');
 });
 
-test("a plotly figure that cannot be converted has no SVG but still displays", async () => {
+test("a plotly figure that cannot be converted has no SVG or PNG but still displays", async () => {
   const bundle = await toMimeBundle({ data: [{ type: "bar", x: ["a"], y: [1] }] });
   assert.deepEqual(Object.keys(bundle).sort(), ["application/vnd.plotly.v1+json", "text/plain"]);
 });

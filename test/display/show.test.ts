@@ -12,6 +12,7 @@ import {
   showTable,
 } from "../../lib/display/index.js";
 import { attentionHeatmap, plotlyHeatmap } from "../../lib/plot/index.js";
+import { svgSize } from "../plot/pngDecode.js";
 
 const w = [
   [0.9, 0.1],
@@ -27,7 +28,7 @@ function capture(): { sent: { message: DisplayMessage; update: boolean }[] } {
 
 afterEach(() => setDisplaySink());
 
-test("show(spec) sends one display_data with vega-lite, SVG and text/plain", async () => {
+test("show(spec) sends one display_data with vega-lite, SVG, PNG and text/plain", async () => {
   const { sent } = capture();
   const spec = attentionHeatmap(w);
   const shown = await show(spec);
@@ -35,22 +36,29 @@ test("show(spec) sends one display_data with vega-lite, SVG and text/plain", asy
   assert.equal(sent.length, 1);
   const { message, update } = sent[0]!;
   assert.equal(update, false);
-  assert.deepEqual(Object.keys(message.data).sort(), [
+  assert.deepEqual(Object.keys(message.data), [
     "application/vnd.vegalite.v5+json",
     "image/svg+xml",
+    "image/png",
     "text/plain",
   ]);
   assert.deepEqual(message.data["application/vnd.vegalite.v5+json"], spec);
-  assert.deepEqual(message.metadata, {});
+  const [width, height] = svgSize(String(message.data["image/svg+xml"]));
+  assert.deepEqual(
+    message.metadata,
+    { "image/png": { width, height } },
+    "the 2× PNG is drawn at the SVG's size",
+  );
   assert.deepEqual(message.transient, {});
 });
 
-test("show(figure) sends plotly JSON, SVG and text/plain", async () => {
+test("show(figure) sends plotly JSON, SVG, PNG and text/plain", async () => {
   const { sent } = capture();
   await show(plotlyHeatmap(w));
-  assert.deepEqual(Object.keys(sent[0]!.message.data).sort(), [
+  assert.deepEqual(Object.keys(sent[0]!.message.data), [
     "application/vnd.plotly.v1+json",
     "image/svg+xml",
+    "image/png",
     "text/plain",
   ]);
 });

@@ -67,8 +67,14 @@ test("config: DEFAULTS, presets, overrides, errors", () => {
   assert.equal(seq2seqRnnConfig().hiddenSize, DEFAULTS.hiddenSize);
   assert.equal(seq2seqRnnConfig({}, "tiny").hiddenSize, PRESETS.tiny.hiddenSize);
   assert.equal(seq2seqRnnConfig({ embedSize: 5 }, "small").embedSize, 5);
-  assert.throws(() => seq2seqRnnConfig({ hiddenSize: 0 }), /hiddenSize must be a positive integer/);
-  assert.throws(() => seq2seqRnnConfig({ cell: "rnn" as never }), /cell must be "gru" or "lstm"/);
+  assert.throws(
+    () => seq2seqRnnConfig({ hiddenSize: 0 }),
+    /options\.hiddenSize must be an integer ≥ 1, got 0/,
+  );
+  assert.throws(
+    () => seq2seqRnnConfig({ cell: "rnn" as never }),
+    /options\.cell must be one of "gru", "lstm", got "rnn"/,
+  );
 });
 
 for (const config of VARIANTS) {

@@ -2,7 +2,7 @@
  * Experiment records: a run writes one sealed record atomically and never overwrites one; reading rejects a
  * corrupt, edited or foreign-version file with a clear error; `verifyRecord` re-runs and reproduces every
  * number exactly; `diffRecords` shows config and metric changes but not timings. Uses a tiny regression
- * experiment defined here, so it does not depend on any case study.
+ * experiment (`tinyExperiment.ts`), so it does not depend on any case study.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -15,58 +15,9 @@ import { defineExperiment } from "../../lib/experiments/experiment.js";
 import { experimentConfig, runExperiment } from "../../lib/experiments/run.js";
 import { verifyRecord } from "../../lib/experiments/verify.js";
 import { diffRecords, formatDifferences } from "../../lib/records/diff.js";
-import { canonicalJson, hashValue, parseRecord, sealRecord } from "../../lib/records/record.js";
+import { canonicalJson, parseRecord, sealRecord } from "../../lib/records/record.js";
 import { listRecords, readRecord, recordFileName, writeRecord } from "../../lib/records/store.js";
-import { mulberry32 } from "../../lib/random/prng.js";
-import { take } from "../../lib/train/batches.js";
-import { fit } from "../../lib/train/fit.js";
-
-interface TinyConfig {
-  seed: number;
-  size: number;
-  epochs: number;
-  learningRate: number;
-  [key: string]: unknown;
-}
-
-const tiny = defineExperiment<TinyConfig, { w: tf.Variable }>({
-  name: "tiny-regression",
-  title: "a linear regression (test)",
-  notebook: "notebooks/none.ipynb",
-  defaults: { seed: 1, size: 48, epochs: 4, learningRate: 0.05 },
-  quick: { epochs: 2 },
-  targets: [{ metric: "mse", op: "<=", value: 10 }],
-  async run(config, context) {
-    const rng = mulberry32(config.seed);
-    const xs = Array.from({ length: config.size }, () => [rng.normal(), rng.normal()]);
-    const ys = xs.map(([a, b]) => [a! - 2 * b! + 0.1 * rng.normal()]);
-    const w = tf.tidy(() => tf.variable(tf.randomNormal([2, 1], 0, 0.1, "float32", config.seed)));
-    const mse = () =>
-      tf.tidy(
-        () => tf.losses.meanSquaredError(tf.tensor2d(ys), tf.matMul(tf.tensor2d(xs), w)).dataSync()[0]!,
-      );
-    const optimizer = tf.train.adam(config.learningRate);
-    const r = await fit({
-      size: config.size,
-      epochs: config.epochs,
-      batchSize: 8,
-      seed: config.seed,
-      optimizer,
-      variables: [w],
-      batch: (ix) => ({ x: tf.tensor2d(take(xs, ix)), y: tf.tensor2d(take(ys, ix)) }),
-      loss: (b) => tf.losses.meanSquaredError(b.y, tf.matMul(b.x, w)) as tf.Scalar,
-      evaluate: () => ({ mse: mse() }),
-      progress: context.progress,
-    });
-    optimizer.dispose();
-    return {
-      dataset: { name: "tiny", hash: hashValue({ xs, ys }), sizes: { train: xs.length } },
-      history: r.history,
-      metrics: { mse: r.history.at(-1)!.metrics.mse! },
-      artifacts: { w },
-    };
-  },
-});
+import { tiny } from "./tinyExperiment.js";
 
 const dir = () => mkdtempSync(join(tmpdir(), "attnlab-records-"));
 
@@ -202,7 +153,7 @@ test("diffRecords shows config and metric changes, never timings", async () => {
   assert.match(formatDifferences(diffRecords(a.record, b.record)), /config\.learningRate\s+0\.05\s+0\.1/);
   assert.throws(
     () => experimentConfig(tiny, false, { lr: 1 } as never),
-    /config\.lr is not a setting of this experiment \(settings: seed, size, epochs, learningRate\)/,
+    /experimentConfig\(tiny-regression\): unknown option "config\.lr"; allowed options: seed, size, epochs, learningRate/,
   );
   assert.throws(
     () => defineExperiment({ ...tiny, name: "Bad Name" }),
@@ -213,13 +164,13 @@ test("diffRecords shows config and metric changes, never timings", async () => {
 test("the CLI: `records diff` prints the differences, a corrupt record exits 2 with the reason", () => {
   const d = dir();
   const path = writeSample(d);
-  const cli = join(__dirname, "..", "..", "dist", "cjs", "cli.js");
-  const same = spawnSync(process.execPath, [cli, "records", "diff", path, path], { encoding: "utf8" });
+  const cli = ["--import", "tsx", join(__dirname, "..", "..", "lib", "cli.ts")];
+  const same = spawnSync(process.execPath, [...cli, "records", "diff", path, path], { encoding: "utf8" });
   assert.equal(same.status, 0, same.stderr);
   assert.match(same.stdout, /no differences \(timings aside\)/);
   const broken = join(d, "broken.json");
   writeFileSync(broken, readFileSync(path, "utf8").replace('"mse": 1', '"mse": 2'));
-  const bad = spawnSync(process.execPath, [cli, "records", "verify", broken], { encoding: "utf8" });
+  const bad = spawnSync(process.execPath, [...cli, "records", "verify", broken], { encoding: "utf8" });
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /broken\.json: corrupt record: checksum/);
 });

@@ -4,12 +4,14 @@
  * costs 2–8 s), so this file is the only one that starts kernels, except the installed-spec check.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { after, before, test } from "node:test";
+import { runNotebook } from "../../lib/runner/execute.js";
 import { Kernel } from "../../lib/runner/kernel.js";
-import { installKernelSpec, kernelSpecDir } from "../../lib/runner/kernelspec.js";
+import { installKernelSpec } from "../../lib/runner/kernelInstall.js";
+import { kernelSpecDir } from "../../lib/runner/kernelspec.js";
 import { assertNbformat, fixtures, runCli, sha256, validateWithNbformat, waitForFile } from "./helpers.js";
 
 const out = mkdtempSync(join(tmpdir(), "attnlab-run-test-"));
@@ -78,7 +80,14 @@ test("a good notebook runs with -p parameters, display outputs and an HTML page"
       .map((c: { execution_count: number }) => c.execution_count),
     [1, 2, 3, 4, 5, 6],
   );
+  assert.equal(
+    resolve(dirname(realpathSync(outPath("good.ipynb"))), nb.metadata.attnlab_run.source),
+    realpathSync(join(fixtures, "good.ipynb")),
+    "the executed copy records its input",
+  );
+  assert.deepEqual(nb.metadata.attnlab_run.parameters, { quick: true, label: "from-cli", steps: 4 });
   const html = readFileSync(outPath("good.html"), "utf8");
+  assert.match(html, /<meta name="attnlab-source" content="[^"]*good\.ipynb">/);
   assert.match(html, /<h1>Runner fixture: a notebook that passes<\/h1>/);
   assert.match(html, /<img alt="figure" src="data:image\/svg\+xml;base64,/);
   assert.match(html, /<b>attention weights<\/b>/);
@@ -94,7 +103,7 @@ test("every kind of failure stops its notebook with the real error, a partial ou
       "01-throw.ipynb",
       2,
       /at cell 2\/3 .*: Error: deliberate failure in cell 2/,
-      /at explode \(evalmachine/,
+      /at explode \(<cell \d+>:2:9\)/, // the cell's own line (source-mapped), not tslab's evalmachine
       3,
     ],
     [
@@ -173,7 +182,31 @@ test("SIGINT to the runner shuts the kernel down and writes the partial notebook
   assert.equal(r.code, 130, r.stderr);
   assert.match(r.stdout, /sleeper\.ipynb .*INTERRUPTED/);
   assert.throws(() => process.kill(kernelPid, 0), /ESRCH/, "the kernel process is gone");
-  assertNbformat(join(sub, rel("sleeper.ipynb")));
+  const nb = assertNbformat(join(sub, rel("sleeper.ipynb")));
+  assert.equal(nb.metadata.attnlab_run.status, "interrupted");
+  assert.match(nb.cells[2].outputs.at(-1).evalue, /interrupted during this cell; later cells did not run/);
+});
+
+test("a fault in the runner itself leaves a partial notebook marked failed, with a note in the cell", async () => {
+  const output = join(out, "runner-fault.ipynb");
+  const result = await runNotebook({
+    input: join(fixtures, "good.ipynb"),
+    output,
+    parameters: {},
+    timeoutS: 60,
+    kernelStartTimeoutS: 60,
+    log: (line) => {
+      if (line.includes("cell 2/")) throw new Error("the log went away");
+    },
+  });
+  assert.equal(result.status, "failed");
+  assert.match(result.failure!.message, /attnlab run failed: the log went away/);
+  const nb = assertNbformat(output);
+  written.push(output);
+  assert.equal(nb.metadata.attnlab_run.status, "failed", "the notebook does not say ok");
+  const code = nb.cells.filter((c: { cell_type: string }) => c.cell_type === "code");
+  assert.equal(code[1].outputs.at(-1).ename, "RunnerError");
+  assert.deepEqual(code[2].outputs, [], "later cells did not run");
 });
 
 test("an installed copy of the spec launches tslab from any working folder", async () => {

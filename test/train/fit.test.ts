@@ -113,8 +113,8 @@ test("a NaN loss stops with the epoch and step; bad options name the option", as
     loss: () => tf.mul(v, 0) as tf.Scalar,
     progress: "none" as const,
   };
-  await assert.rejects(fit({ ...base, batchSize: 0 }), /options.batchSize must be a positive integer, got 0/);
-  await assert.rejects(fit({ ...base, epochs: 1.5 }), /options.epochs must be a positive integer, got 1.5/);
+  await assert.rejects(fit({ ...base, batchSize: 0 }), /options.batchSize must be an integer ≥ 1, got 0/);
+  await assert.rejects(fit({ ...base, epochs: 1.5 }), /options.epochs must be an integer ≥ 1, got 1.5/);
   await assert.rejects(
     fit({
       ...base,

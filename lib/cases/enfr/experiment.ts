@@ -6,6 +6,7 @@
  * step writing `la` at "programming". Ablation: a GRU encoder–decoder with additive attention (`gru.*`).
  */
 import * as tf from "@tensorflow/tfjs";
+import { opt } from "../../check/options.js";
 import { defineExperiment } from "../../experiments/experiment.js";
 import { bleu } from "../../metrics/bleu.js";
 import { exactMatch } from "../../metrics/classification.js";
@@ -110,6 +111,7 @@ export const enfrExperiment = defineExperiment<EnfrConfig, EnfrArtifacts>({
     gruHiddenSize: 32,
   },
   quick: { epochs: 2, gruEpochs: 1 },
+  configRules: { testFraction: opt.number({ above: 0, below: 1 }) },
   targets: [
     { metric: "exact", op: ">=", value: 0.98 },
     { metric: "sentence.exact", op: ">=", value: 1 },

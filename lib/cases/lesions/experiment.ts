@@ -6,6 +6,7 @@
  * overall and on the faintest lesions, is reported, not forced.
  */
 import * as tf from "@tensorflow/tfjs";
+import { opt } from "../../check/options.js";
 import { defineExperiment } from "../../experiments/experiment.js";
 import { accuracy } from "../../metrics/classification.js";
 import { type Point, pointingGame } from "../../metrics/localization.js";
@@ -69,6 +70,7 @@ export const lesionsExperiment = defineExperiment<LesionsConfig, LesionsArtifact
     blur: 2,
   },
   quick: { trainSize: 300, testSize: 100, epochs: 1 },
+  configRules: { blur: opt.number({ above: 0 }) },
   targets: [
     { metric: "auc", op: ">=", value: 0.95 },
     { metric: "pointing", op: ">=", value: 0.85 },

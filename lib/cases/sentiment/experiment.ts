@@ -5,6 +5,7 @@
  * trained as an ablation (`noFfn.accuracy`, no target): negation is an XOR that linear pooling cannot represent.
  */
 import * as tf from "@tensorflow/tfjs";
+import { opt } from "../../check/options.js";
 import { defineExperiment } from "../../experiments/experiment.js";
 import { accuracy } from "../../metrics/classification.js";
 import { hashValue } from "../../records/record.js";
@@ -141,6 +142,7 @@ export const sentimentExperiment = defineExperiment<SentimentConfig, SentimentAr
     ablationEpochs: 4,
   },
   quick: { trainSize: 600, testSize: 200, epochs: 2, ablationEpochs: 1 },
+  configRules: { negationRate: opt.number({ min: 0, max: 1 }) },
   targets: [
     { metric: "accuracy", op: ">=", value: 0.98 },
     { metric: "rationale", op: ">=", value: 0.9 },

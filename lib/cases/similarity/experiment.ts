@@ -4,6 +4,7 @@
  * word. Target: ROC-AUC ≥ 0.95 on pairs from held-out templates. The deterministic §2.2 numbers are recorded too.
  */
 import * as tf from "@tensorflow/tfjs";
+import { opt } from "../../check/options.js";
 import { defineExperiment } from "../../experiments/experiment.js";
 import { accuracy } from "../../metrics/classification.js";
 import { rocAuc } from "../../metrics/rocAuc.js";
@@ -116,6 +117,7 @@ export const similarityExperiment = defineExperiment<SimilarityConfig, Similarit
     dModel: 32,
   },
   quick: { size: 500, epochs: 2 },
+  configRules: { testFraction: opt.number({ above: 0, below: 1 }) },
   targets: [{ metric: "rocAuc", op: ">=", value: 0.95 }],
   async run(config, context) {
     const data = similarityData(config);

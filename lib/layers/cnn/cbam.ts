@@ -4,6 +4,8 @@
  * channel-max maps). Follows: Woo et al. 2018 (CBAM) §3, eqs. 1–3 (channel first, then spatial, §4.1).
  */
 import * as tf from "@tensorflow/tfjs";
+import { opt } from "../../check/options.js";
+import { baseLayerArgs, checkCallArgs, checkLayerArgs, SEED } from "../layerOptions.js";
 import { addChannelMlp, type ChannelMlpWeights, channelMlp } from "./channelMlp.js";
 import {
   type BaseLayerArgs,
@@ -26,6 +28,13 @@ export interface CbamArgs extends BaseLayerArgs {
   /** Seed (`null` = none) for the Glorot-uniform kernels (weight k uses `seed + k`); default: unseeded. */
   seed?: number | null;
 }
+
+const ARGS = {
+  ratio: opt.number({ above: 0 }),
+  kernelSize: opt.integer({ min: 1 }),
+  returnAttention: opt.boolean(),
+  seed: SEED,
+};
 
 /** Output and both attention maps of one call. */
 export interface CbamResult {
@@ -60,14 +69,11 @@ export class Cbam extends tf.layers.Layer {
   private spatialBias!: tf.LayerVariable;
 
   constructor(args: CbamArgs = {}) {
-    super(args);
+    super(baseLayerArgs(checkLayerArgs("Cbam", args, ARGS, ["seed"])));
     this.ratio = args.ratio ?? 16;
     this.kernelSize = args.kernelSize ?? 7;
     this.returnAttention = args.returnAttention ?? false;
     this.seed = args.seed ?? undefined; // a config read back from JSON has null
-    bottleneck(1, this.ratio, "Cbam");
-    if (!Number.isInteger(this.kernelSize) || this.kernelSize < 1)
-      throw new RangeError(`Cbam: kernelSize must be a positive integer, got ${this.kernelSize}`);
   }
 
   override build(inputShape: LayerShape | LayerShape[]): void {
@@ -96,6 +102,7 @@ export class Cbam extends tf.layers.Layer {
     inputs: tf.Tensor | tf.Tensor[],
     kwargs: { returnAttention?: boolean },
   ): tf.Tensor | tf.Tensor[] {
+    checkCallArgs("Cbam", kwargs, { returnAttention: opt.boolean() }, { refuse: "" });
     return tf.tidy(() => {
       const r = this.forward(onlyTensor(inputs, "Cbam") as tf.Tensor4D);
       return (kwargs.returnAttention ?? this.returnAttention)

@@ -5,7 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 
 /** tfjs's own `LayerArgs` (`name`, `trainable`, `inputShape`, `dtype`, …), taken from the `Layer` constructor. */
-export type BaseLayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
+export type { BaseLayerArgs } from "../layerOptions.js";
 
 /** The tfjs `Shape` type: dimensions, `null` where unknown (the batch). */
 export type LayerShape = (number | null)[];

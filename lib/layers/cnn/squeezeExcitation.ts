@@ -4,6 +4,8 @@
  * Follows: Hu et al. 2018 (SENet) §3, eqs. 2–4: z = F_sq(u), s = σ(W₂ δ(W₁ z)), x̃_c = s_c · u_c.
  */
 import * as tf from "@tensorflow/tfjs";
+import { opt } from "../../check/options.js";
+import { baseLayerArgs, checkCallArgs, checkLayerArgs, SEED } from "../layerOptions.js";
 import { addChannelMlp, type ChannelMlpWeights, channelMlp } from "./channelMlp.js";
 import {
   type BaseLayerArgs,
@@ -23,6 +25,8 @@ export interface SqueezeExcitationArgs extends BaseLayerArgs {
   /** Seed (`null` = none) for the Glorot-uniform kernels (weight k uses `seed + k`); default: unseeded. */
   seed?: number | null;
 }
+
+const ARGS = { ratio: opt.number({ above: 0 }), returnAttention: opt.boolean(), seed: SEED };
 
 /** Output and channel attention of one call. */
 export interface SqueezeExcitationResult {
@@ -51,11 +55,10 @@ export class SqueezeExcitation extends tf.layers.Layer {
   private mlp!: ChannelMlpWeights;
 
   constructor(args: SqueezeExcitationArgs = {}) {
-    super(args);
+    super(baseLayerArgs(checkLayerArgs("SqueezeExcitation", args, ARGS, ["seed"])));
     this.ratio = args.ratio ?? 16;
     this.returnAttention = args.returnAttention ?? false;
     this.seed = args.seed ?? undefined; // a config read back from JSON has null
-    bottleneck(1, this.ratio, "SqueezeExcitation"); // validates the ratio early
   }
 
   override build(inputShape: LayerShape | LayerShape[]): void {
@@ -80,6 +83,7 @@ export class SqueezeExcitation extends tf.layers.Layer {
     inputs: tf.Tensor | tf.Tensor[],
     kwargs: { returnAttention?: boolean },
   ): tf.Tensor | tf.Tensor[] {
+    checkCallArgs("SqueezeExcitation", kwargs, { returnAttention: opt.boolean() }, { refuse: "" });
     return tf.tidy(() => {
       const { output, attention } = this.forward(onlyTensor(inputs, "SqueezeExcitation") as tf.Tensor4D);
       return (kwargs.returnAttention ?? this.returnAttention) ? [output, attention] : output;

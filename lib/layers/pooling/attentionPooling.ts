@@ -5,9 +5,12 @@
  * a learned query vector with scaled dot-product scores (Vaswani et al. 2017 eq. 1, one query).
  */
 import * as tf from "@tensorflow/tfjs";
+import { opt } from "../../check/options.js";
 import { tfSeed } from "../../tfjs/seed.js";
-import { type BaseLayerArgs, glorot, type LayerShape, onlyShape } from "../cnn/layerArgs.js";
 import { maskedSoftmax, validLensMask } from "../attentionMask.js";
+import { type BaseLayerArgs, glorot, type LayerShape, onlyShape } from "../cnn/layerArgs.js";
+import { baseLayerArgs, checkCallArgs, checkLayerArgs, SEED, SIZE } from "../layerOptions.js";
+import { checkedLens, checkedMask } from "../maskValues.js";
 
 /** Arguments of {@link AttentionPooling}. */
 export interface AttentionPoolingArgs extends BaseLayerArgs {
@@ -16,13 +19,20 @@ export interface AttentionPoolingArgs extends BaseLayerArgs {
    * s_t = q · h_t / √E with a learned query q.
    */
   score?: "mlp" | "query";
-  /** Hidden width of the `"mlp"` scorer (columns of W). Default 32. Ignored by `"query"`. */
+  /** Hidden width of the `"mlp"` scorer (columns of W). Default 32. Not used by `"query"`. */
   units?: number;
   /** When true, `call` returns `[output, weights]` instead of `output`. Default false. */
   returnAttention?: boolean;
   /** Seed (`null` = none) for the initial weights (weight k uses `seed + k`); default: unseeded. */
   seed?: number | null;
 }
+
+const ARGS = {
+  score: opt.oneOf(["mlp", "query"]),
+  units: SIZE(),
+  returnAttention: opt.boolean(),
+  seed: SEED,
+};
 
 /** Output and weights of one call. */
 export interface AttentionPoolingResult {
@@ -33,8 +43,9 @@ export interface AttentionPoolingResult {
 }
 
 /**
- * Pools `[B, T, E]` sequences to `[B, E]`. Inputs: `values`, or `[values, mask]` with `mask [B, T]` non-zero on
- * valid steps, or `[values, validLens]` with `validLens [B]` (step t of row b is valid when t < validLens[b]);
+ * Pools `[B, T, E]` sequences to `[B, E]`. Inputs: `values`, or `[values, mask]` with `mask [B, T]` 1 (or true) on
+ * valid steps and 0 on padding, or `[values, validLens]` with integer `validLens [B]` in [0, T] (step t of row b
+ * is valid when t < validLens[b]);
  * without either, a mask from an upstream layer (`embedding({ maskZero: true })`) is used.
  *
  * Weights, in `getWeights()` order — `"mlp"`: `kernel [E, units]` (W), `bias [units]` (b, starts at zero),
@@ -55,16 +66,12 @@ export class AttentionPooling extends tf.layers.Layer {
   private scorers: tf.LayerVariable[] = [];
 
   constructor(args: AttentionPoolingArgs = {}) {
-    super(args);
+    super(baseLayerArgs(checkLayerArgs("AttentionPooling", args, ARGS, ["seed"])));
     this.score = args.score ?? "mlp";
     this.units = args.units ?? 32;
     this.returnAttention = args.returnAttention ?? false;
     this.seed = args.seed ?? undefined; // a config read back from JSON has null
     this.supportsMasking = true;
-    if (this.score !== "mlp" && this.score !== "query")
-      throw new RangeError(`AttentionPooling: score must be "mlp" or "query", got ${String(this.score)}`);
-    if (!Number.isInteger(this.units) || this.units < 1)
-      throw new RangeError(`AttentionPooling: units must be a positive integer, got ${this.units}`);
   }
 
   override build(inputShape: LayerShape | LayerShape[]): void {
@@ -112,6 +119,7 @@ export class AttentionPooling extends tf.layers.Layer {
     inputs: tf.Tensor | tf.Tensor[],
     kwargs: { returnAttention?: boolean; mask?: tf.Tensor | tf.Tensor[] },
   ): tf.Tensor | tf.Tensor[] {
+    checkCallArgs("AttentionPooling", kwargs, { returnAttention: opt.boolean() }, "accept");
     return tf.tidy(() => {
       const [values, given] = Array.isArray(inputs) ? [inputs[0]!, inputs[1]] : [inputs, undefined];
       const upstream = Array.isArray(kwargs.mask) ? kwargs.mask[0] : kwargs.mask;
@@ -145,8 +153,19 @@ export class AttentionPooling extends tf.layers.Layer {
   /** The `[B, T]` float mask: all ones, the given `[B, T]` mask, or one built from valid lengths `[B]`. */
   private validSteps(mask: tf.Tensor | undefined, b: number, t: number): tf.Tensor2D {
     if (mask === undefined) return tf.ones([b, t]);
-    if (mask.rank === 1) return validLensMask(mask as tf.Tensor1D, t); // [B, T]
-    return tf.cast(tf.reshape(mask, [b, t]), "float32"); // [B, T]
+    if (mask.rank === 1) {
+      const lens = checkedLens(
+        "AttentionPooling",
+        "validLens",
+        mask,
+        { shapes: [[b]], letters: "B" },
+        t,
+        "the steps",
+      );
+      return validLensMask(lens, t, "AttentionPooling"); // [B, T]
+    }
+    const checked = checkedMask("AttentionPooling", "mask", mask, { shapes: [[b, t]], letters: "B, T" });
+    return tf.cast(checked, "float32") as tf.Tensor2D; // [B, T]
   }
 
   /** Scores of `[B·T, E]` steps, `[B·T, 1]`. */

@@ -5,6 +5,8 @@
  * deterministic "soft" attention over image locations; soft-argmax as in Levine et al. 2016 §3.2 (spatial softmax).
  */
 import * as tf from "@tensorflow/tfjs";
+import { opt } from "../../check/options.js";
+import { baseLayerArgs, checkCallArgs, checkLayerArgs, SEED } from "../layerOptions.js";
 import {
   type BaseLayerArgs,
   glorot,
@@ -23,6 +25,8 @@ export interface SoftSpatialAttentionPoolingArgs extends BaseLayerArgs {
   /** Seed (`null` = none) for the Glorot-uniform score kernel; default: unseeded. */
   seed?: number | null;
 }
+
+const ARGS = { temperature: opt.number({ above: 0 }), returnAttention: opt.boolean(), seed: SEED };
 
 /** Outputs of one call. */
 export interface SoftSpatialAttentionPoolingResult {
@@ -54,12 +58,10 @@ export class SoftSpatialAttentionPooling extends tf.layers.Layer {
   private scoreKernel!: tf.LayerVariable;
 
   constructor(args: SoftSpatialAttentionPoolingArgs = {}) {
-    super(args);
+    super(baseLayerArgs(checkLayerArgs("SoftSpatialAttentionPooling", args, ARGS, ["seed"])));
     this.temperature = args.temperature ?? 1;
     this.returnAttention = args.returnAttention ?? false;
     this.seed = args.seed ?? undefined; // a config read back from JSON has null
-    if (!(this.temperature > 0))
-      throw new RangeError(`SoftSpatialAttentionPooling: temperature must be > 0, got ${this.temperature}`);
   }
 
   override build(inputShape: LayerShape | LayerShape[]): void {
@@ -84,6 +86,7 @@ export class SoftSpatialAttentionPooling extends tf.layers.Layer {
     inputs: tf.Tensor | tf.Tensor[],
     kwargs: { returnAttention?: boolean },
   ): tf.Tensor | tf.Tensor[] {
+    checkCallArgs("SoftSpatialAttentionPooling", kwargs, { returnAttention: opt.boolean() }, { refuse: "" });
     return tf.tidy(() => {
       const r = this.forward(onlyTensor(inputs, this.getClassName()) as tf.Tensor4D);
       return (kwargs.returnAttention ?? this.returnAttention)

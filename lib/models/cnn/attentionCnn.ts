@@ -5,7 +5,9 @@
  * Hu et al. 2018 §4 (SE blocks), scaled down for teaching.
  */
 import * as tf from "@tensorflow/tfjs";
+import { checkOptions, type OptionSpec, opt } from "../../check/options.js";
 import { Cbam } from "../../layers/cnn/cbam.js";
+import { SEED, SIZE } from "../../layers/layerOptions.js";
 import { SqueezeExcitation } from "../../layers/cnn/squeezeExcitation.js";
 import { SoftSpatialAttentionPooling } from "../../layers/pooling/softSpatialAttentionPooling.js";
 import { tfSeed } from "../../tfjs/seed.js";
@@ -46,6 +48,20 @@ export const ATTENTION_CNN_DEFAULTS: AttentionCnnConfig = {
   seed: 0,
 };
 
+/** The rules of every {@link AttentionCnnConfig} key (`filters`: integers ≥ 1, checked by {@link attentionCnn}). */
+export const ATTENTION_CNN_SPEC: OptionSpec = {
+  height: SIZE(),
+  width: SIZE(),
+  channels: SIZE(),
+  classes: SIZE(),
+  filters: opt.any(),
+  attention: opt.oneOf(["se", "cbam", "none"]),
+  ratio: opt.number({ above: 0 }),
+  pooling: opt.oneOf(["softSpatial", "average"]),
+  temperature: opt.number({ above: 0 }),
+  seed: SEED,
+};
+
 /** Named presets, applied over the defaults: `tiny` for tests and quick notebook runs, `small` for case studies. */
 export const ATTENTION_CNN_PRESETS = {
   tiny: { height: 8, width: 8, classes: 4, filters: [8], ratio: 2 },
@@ -74,7 +90,16 @@ export interface AttentionCnn {
  *   mapNames; // ["block0Channel", "block0Spatial", "poolingMap", "poolingLocation"]
  */
 export function attentionCnn(overrides: Partial<AttentionCnnConfig> = {}): AttentionCnn {
-  const config = { ...ATTENTION_CNN_DEFAULTS, ...overrides };
+  checkOptions("attentionCnn", overrides, ATTENTION_CNN_SPEC);
+  const { filters } = overrides;
+  const isFilter = (f: unknown) => Number.isInteger(f) && (f as number) >= 1;
+  if (filters !== undefined && !(Array.isArray(filters) && Array.from(filters).every(isFilter))) {
+    throw new TypeError(
+      `attentionCnn: options.filters must be an array of integers ≥ 1 (one conv block each), got ${JSON.stringify(filters)}`,
+    );
+  }
+  const given = Object.entries(overrides).filter(([, v]) => v !== undefined);
+  const config: AttentionCnnConfig = { ...ATTENTION_CNN_DEFAULTS, ...Object.fromEntries(given) };
   const { height, width, channels, seed } = config;
   const input = tf.input({ shape: [height, width, channels], name: "images" });
   const maps: Maps = { tensors: [], names: [] };
