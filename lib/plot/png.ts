@@ -62,8 +62,11 @@ export async function svgToPng(svg: string, opts: SvgToPngOptions = {}): Promise
   return { png: image.asPng(), width: image.width, height: image.height, scale };
 }
 
+/** resvg's package name, kept out of a literal `import("…")` so the browser lab's bundler never tries to bundle a native addon. */
+const RESVG = "@resvg/resvg-js";
+
 async function loadResvg(): Promise<ResvgModule> {
-  resvg ??= import("@resvg/resvg-js").then(
+  resvg ??= import(/* @vite-ignore */ RESVG).then(
     (m) => ((m as { default?: ResvgModule }).default ?? m) as ResvgModule,
   );
   return resvg;
