@@ -1,5 +1,6 @@
 /** Tier 2 models: the Transformer encoder–decoder, its decoding, training and saving, and the copy task. */
 export { COPY_TASK, type CopyBatch, copyTaskBatch, copyTaskTensors, exactMatch } from "./copyTask.js";
+export type { DecodableModel } from "./decoding.js";
 export {
   type BeamSearchOptions,
   beamSearch,
@@ -7,6 +8,17 @@ export {
   greedyDecode,
   type Hypothesis,
 } from "./decoding.js";
+export { loadModel, type SavableModel, saveModel } from "./modelIO.js";
+export { type Seq2seqCallArgs, Seq2seqModel } from "./seq2seqModel.js";
+export { type RnnMemory, Seq2seqRnn, type Seq2seqRnnAttention } from "./seq2seqRnn.js";
+export {
+  DEFAULTS as SEQ2SEQ_RNN_DEFAULTS,
+  PRESETS as SEQ2SEQ_RNN_PRESETS,
+  type Seq2seqRnnConfig,
+  seq2seqRnnConfig,
+} from "./seq2seqRnnConfig.js";
+export { loadSeq2seqRnn, saveSeq2seqRnn } from "./seq2seqRnnIO.js";
+export type { TrainableSeq2seq } from "./seq2seqTraining.js";
 export {
   type Seq2seqBatch,
   sequenceCrossEntropy,
@@ -21,15 +33,3 @@ export {
   transformerConfig,
 } from "./transformerConfig.js";
 export { loadTransformer, saveTransformer } from "./transformerIO.js";
-export type { DecodableModel } from "./decoding.js";
-export { loadModel, type SavableModel, saveModel } from "./modelIO.js";
-export type { TrainableSeq2seq } from "./seq2seqTraining.js";
-export { type RnnMemory, Seq2seqRnn, type Seq2seqRnnAttention } from "./seq2seqRnn.js";
-export {
-  DEFAULTS as SEQ2SEQ_RNN_DEFAULTS,
-  PRESETS as SEQ2SEQ_RNN_PRESETS,
-  type Seq2seqRnnConfig,
-  seq2seqRnnConfig,
-} from "./seq2seqRnnConfig.js";
-export { loadSeq2seqRnn, saveSeq2seqRnn } from "./seq2seqRnnIO.js";
-export { type Seq2seqCallArgs, Seq2seqModel } from "./seq2seqModel.js";

@@ -7,12 +7,12 @@
  * encoder RNN (tfjs `gru`/`lstm`: kernel, recurrentKernel, bias), then the decoder (its own layout).
  */
 import * as tf from "@tensorflow/tfjs";
+import { validLensMask } from "../layers/attentionMask.js";
 import {
-  type AttentionRnnDecoder as Decoder,
   AttentionRnnDecoder,
+  type AttentionRnnDecoder as Decoder,
   recurrentArgs,
 } from "../layers/attentionRnnDecoder.js";
-import { validLensMask } from "../layers/attentionMask.js";
 import { type BaseLayerArgs, baseLayerArgs, checkLayerArgs, ownArgs } from "../layers/layerOptions.js";
 import { type Seq2seqCallArgs, Seq2seqModel, seq2seqCallArgs } from "./seq2seqModel.js";
 import {

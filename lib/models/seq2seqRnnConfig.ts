@@ -3,8 +3,9 @@
  * Follows: nanoGPT `config/*.py` and minGPT `get_default_config` (one config object, named presets);
  * d2l §10.7 and §11.4 for the meaning of each size.
  */
-import { checkOptions, checkValue, type OptionSpec, opt } from "../check/options.js";
+import { type OptionSpec, opt } from "../check/options.js";
 import { MAX_LENGTH, SEED, SIZE } from "../layers/layerOptions.js";
+import { resolveConfig } from "./resolveConfig.js";
 
 /** Every setting of a seq2seq RNN with attention. */
 export interface Seq2seqRnnConfig {
@@ -76,8 +77,5 @@ export function resolveSeq2seqRnnConfig(
   overrides: Partial<Seq2seqRnnConfig> | undefined,
   preset?: keyof typeof PRESETS,
 ): Seq2seqRnnConfig {
-  checkOptions(where, overrides, SEQ2SEQ_RNN_CONFIG_SPEC);
-  checkValue(where, "preset", preset, opt.oneOf(Object.keys(PRESETS)));
-  const given = Object.entries(overrides ?? {}).filter(([, v]) => v !== undefined);
-  return { ...DEFAULTS, ...(preset === undefined ? {} : PRESETS[preset]), ...Object.fromEntries(given) };
+  return resolveConfig(where, overrides, SEQ2SEQ_RNN_CONFIG_SPEC, DEFAULTS, PRESETS, preset);
 }

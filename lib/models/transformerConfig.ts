@@ -3,8 +3,9 @@
  * Follows: nanoGPT `config/*.py` and minGPT `get_default_config` (one config object, named presets);
  * Vaswani et al. 2017 Table 3 for the meaning of each size.
  */
-import { checkOptions, checkValue, type OptionSpec, opt } from "../check/options.js";
+import { type OptionSpec, opt } from "../check/options.js";
 import { MAX_LENGTH, RATE, SEED, SIZE } from "../layers/layerOptions.js";
+import { resolveConfig } from "./resolveConfig.js";
 
 /** Every setting of a Transformer encoder–decoder. */
 export interface TransformerConfig {
@@ -94,14 +95,7 @@ export function resolveTransformerConfig(
   overrides: Partial<TransformerConfig> | undefined,
   preset?: keyof typeof PRESETS,
 ): TransformerConfig {
-  checkOptions(where, overrides, TRANSFORMER_CONFIG_SPEC);
-  checkValue(where, "preset", preset, opt.oneOf(Object.keys(PRESETS)));
-  const given = Object.entries(overrides ?? {}).filter(([, v]) => v !== undefined);
-  const config: TransformerConfig = {
-    ...DEFAULTS,
-    ...(preset === undefined ? {} : PRESETS[preset]),
-    ...Object.fromEntries(given),
-  };
+  const config = resolveConfig(where, overrides, TRANSFORMER_CONFIG_SPEC, DEFAULTS, PRESETS, preset);
   if (config.dModel % config.numHeads !== 0) {
     throw new RangeError(
       `${where}: dModel ${config.dModel} is not divisible by numHeads ${config.numHeads} (the head size is dModel / numHeads)`,

@@ -7,8 +7,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkOptions, type OptionSpec, opt } from "../../check/options.js";
 import { Cbam } from "../../layers/cnn/cbam.js";
-import { SEED, SIZE } from "../../layers/layerOptions.js";
 import { SqueezeExcitation } from "../../layers/cnn/squeezeExcitation.js";
+import { SEED, SIZE } from "../../layers/layerOptions.js";
 import { SoftSpatialAttentionPooling } from "../../layers/pooling/softSpatialAttentionPooling.js";
 import { tfSeed } from "../../tfjs/seed.js";
 
