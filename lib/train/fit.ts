@@ -104,7 +104,9 @@ export async function fit<B extends tf.TensorContainer>(options: FitOptions<B>):
       await progress.step({ epoch, step: i + 1, loss: lossSum / seen, seconds: seconds() });
     }
     const metrics = options.evaluate ? checkedMetrics(await options.evaluate(epoch), epoch) : {};
-    throwIfInterrupted(); // before onEpoch: an interrupted run leaves no trace of this epoch
+    // Yield before onEpoch, so an interrupt that came during the epoch's last steps or its evaluation is seen and
+    // an interrupted run leaves no trace of this epoch.
+    await interruptionPoint(true);
     const log: EpochLog = { epoch, loss: lossSum / seen, metrics, seconds: seconds() };
     history.push(log);
     await progress.epoch(log, history);

@@ -74,16 +74,16 @@ const macrotask: (resolve: () => void) => void =
 /**
  * For async loops: when {@link YIELD_EVERY_MS} have passed since the last yield, lets the event loop turn (a
  * macrotask, so a pending SIGINT handler runs — awaiting resolved promises never does that), then
- * {@link throwIfInterrupted}.
+ * {@link throwIfInterrupted}. `always`: yield now, whatever the time (before a step that leaves a trace).
  * @example
  * let steps = 0;
  * for (let step = 0; step < 3; step++) { await interruptionPoint(); steps++; }
  * steps; // 3
  */
-export async function interruptionPoint(): Promise<void> {
+export async function interruptionPoint(always = false): Promise<void> {
   throwIfInterrupted();
   const now = Date.now();
-  if (now - lastYield < YIELD_EVERY_MS) return;
+  if (!always && now - lastYield < YIELD_EVERY_MS) return;
   await new Promise<void>(macrotask);
   lastYield = Date.now();
   throwIfInterrupted();

@@ -202,3 +202,33 @@ test("greedy and beam decoding stop between steps when their cell is interrupted
     model.dispose();
   }
 });
+
+test("an interrupt that comes during an epoch's evaluation is seen before onEpoch: the epoch leaves no trace", async () => {
+  const state = installState();
+  const w = tf.variable(tf.zeros([4]));
+  const logged: number[] = [];
+  await state.run(async () => {
+    await assert.rejects(
+      fit({
+        size: 4,
+        epochs: 3,
+        batchSize: 4,
+        batch: () => tf.ones([4]),
+        loss: (b) => tf.mean(tf.square(tf.sub(b as tf.Tensor1D, w))),
+        optimizer: tf.train.sgd(0.1),
+        progress: "none",
+        // The "signal" arrives while evaluate runs; like a signal handler, it runs at the next turn of the loop.
+        evaluate: () => {
+          setImmediate(() => {
+            state.interruptedThrough = state.cell;
+          });
+          return { score: 1 };
+        },
+        onEpoch: (log) => void logged.push(log.epoch),
+      }),
+      InterruptedError,
+    );
+  });
+  assert.deepEqual(logged, [], "onEpoch never ran for the interrupted epoch");
+  w.dispose();
+});
