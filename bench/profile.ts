@@ -9,7 +9,7 @@
  * `--detail BatchMatMul` (that kernel's time per input-shape pattern), `--stock` (tfjs's own wasm kernels only).
  */
 import * as tf from "@tensorflow/tfjs";
-import { EXPERIMENTS, findExperiment } from "../lib/experiments/registry.js";
+import { EXPERIMENTS, findExperiment } from "../lib/cases/registry.js";
 import { runExperiment } from "../lib/experiments/run.js";
 import { initBackend, setWasmSpeedKernels } from "../lib/tfjs/index.js";
 import { type KernelTotal, profileKernels } from "./profileKernels.js";

@@ -85,7 +85,7 @@ async function records(argv: string[]): Promise<number> {
     return 0;
   }
   const { verifyRecord, formatVerifyReport } = await import("./experiments/verify.js");
-  const { EXPERIMENTS } = await import("./experiments/registry.js");
+  const { EXPERIMENTS } = await import("./cases/registry.js");
   const { readRecord } = await import("./records/store.js");
   args.files.forEach(readRecord); // every file readable and sealed before anything trains
   let code = 0;
@@ -123,7 +123,7 @@ async function experiments(argv: string[]): Promise<number> {
   }
   const outDir = flags.get("--out")?.[0]?.[0] ?? "out/experiments";
   if (outDir === "") throw new TypeError(`${where}: --out needs a folder, got ""`);
-  const { EXPERIMENTS } = await import("./experiments/registry.js");
+  const { EXPERIMENTS } = await import("./cases/registry.js");
   const known = EXPERIMENTS.map((e) => e.name);
   for (const [i, name] of names.entries()) {
     if (names.indexOf(name) !== i)

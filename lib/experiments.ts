@@ -2,7 +2,21 @@
  * attnlab/experiments — case studies (Node only): each case's data generator, model and experiment, the
  * registry, running with records, and verifying and comparing records. Loads tfjs.
  */
-export * from "./records/index.js";
+
+export * from "./cases/channelAttention/index.js";
+// case exports (one line per case)
+export * from "./cases/copyTask/index.js";
+export * from "./cases/dates/index.js";
+export * from "./cases/enfr/index.js";
+export * from "./cases/lesions/index.js";
+export * from "./cases/recommendation/index.js";
+export { EXPERIMENTS, findExperiment } from "./cases/registry.js";
+export * from "./cases/sentiment/index.js";
+export * from "./cases/shapes/index.js";
+export * from "./cases/similarity/index.js";
+export * from "./cases/stocks/index.js";
+export * from "./cases/summarization/index.js";
+export * from "./cases/timeSeries/index.js";
 export { type Comparison, compareRecords } from "./experiments/compareRecords.js";
 export {
   checkExperimentConfig,
@@ -10,8 +24,9 @@ export {
   isFullConfig,
   ruleFromDefault,
 } from "./experiments/configSpec.js";
-export { gitState, packageRoot, versions } from "./experiments/environment.js";
+export { gitState, versions } from "./experiments/environment.js";
 export {
+  type AnyExperiment,
   type DatasetInfo,
   defineExperiment,
   type Experiment,
@@ -19,7 +34,6 @@ export {
   type ExperimentContext,
   type ExperimentOutput,
 } from "./experiments/experiment.js";
-export { type AnyExperiment, EXPERIMENTS, findExperiment } from "./experiments/registry.js";
 export {
   type ExperimentRun,
   experimentConfig,
@@ -30,22 +44,11 @@ export {
 } from "./experiments/run.js";
 export {
   formatVerifyReport,
+  VERIFY_OPTIONS,
   type VerifyOptions,
   type VerifyReport,
-  VERIFY_OPTIONS,
   type VerifyRow,
   verifyRecord,
 } from "./experiments/verify.js";
-// case exports (one line per case)
-export * from "./cases/copyTask/index.js";
-export * from "./cases/enfr/index.js";
-export * from "./cases/dates/index.js";
-export * from "./cases/similarity/index.js";
-export * from "./cases/sentiment/index.js";
-export * from "./cases/summarization/index.js";
-export * from "./cases/shapes/index.js";
-export * from "./cases/lesions/index.js";
-export * from "./cases/channelAttention/index.js";
-export * from "./cases/timeSeries/index.js";
-export * from "./cases/stocks/index.js";
-export * from "./cases/recommendation/index.js";
+export { packageRoot } from "./io/packageRoot.js";
+export * from "./records/index.js";

@@ -3,12 +3,11 @@
  * the records those runs wrote and print one row per target: case, target, achieved, pass/fail, seconds, record.
  */
 import { relative, resolve } from "node:path";
-import { runNotebooks } from "../runner/run.js";
-import { readRecord } from "../records/store.js";
-import { listRecords, recordsDir } from "../records/store.js";
+import { packageRoot } from "../io/packageRoot.js";
 import type { ExperimentRecord } from "../records/record.js";
-import { packageRoot } from "./environment.js";
-import type { AnyExperiment } from "./registry.js";
+import { listRecords, readRecord, recordsDir } from "../records/store.js";
+import { runNotebooks } from "../runner/run.js";
+import type { AnyExperiment } from "./experiment.js";
 
 /** Options of {@link runCourseExperiments}. */
 export interface CourseOptions {

@@ -1,24 +1,9 @@
 /** The environment a record stores: git commit, package versions, Node version (Node only). */
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-
-/** The attnlab package root (where its package.json is): above this file (CommonJS build, tsx), else resolved from the working folder. */
-export function packageRoot(): string {
-  const start = typeof __dirname === "string" ? __dirname : process.cwd();
-  for (let dir = start; ; dir = dirname(dir)) {
-    const pkg = join(dir, "package.json");
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, "utf8")) as { name?: string }).name === "attnlab")
-      return dir;
-    if (dirname(dir) === dir) break;
-  }
-  try {
-    return dirname(createRequire(join(process.cwd(), "index.js")).resolve("attnlab/package.json"));
-  } catch {
-    throw new Error(`cannot find attnlab's package.json above ${start}`);
-  }
-}
+import { join } from "node:path";
+import { packageRoot } from "../io/packageRoot.js";
 
 /** Versions of attnlab, tfjs, the wasm backend and Node. */
 export function versions(): Record<string, string> {

@@ -4,8 +4,8 @@
  * alone — so a record can be re-run from its config (`attnlab records verify`).
  */
 import type { OptionRule } from "../check/options.js";
-import type { ProgressMode } from "../train/progress.js";
 import type { RecordedEpoch, Target } from "../records/record.js";
+import type { ProgressMode } from "../train/progress.js";
 import { checkExperimentConfig } from "./configSpec.js";
 
 /** Every config carries its seed (data, weights and shuffling all derive from it). */
@@ -83,3 +83,6 @@ export function defineExperiment<C extends ExperimentConfig, A>(
     throw new RangeError(`defineExperiment(${experiment.name}): no targets`);
   return experiment;
 }
+
+/** An experiment of any config (what a list of experiments, such as the case registry, holds). */
+export type AnyExperiment = Experiment<ExperimentConfig, unknown>;

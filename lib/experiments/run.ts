@@ -4,9 +4,6 @@
  * through here.
  */
 import { checkOptions, checkValue, opt } from "../check/options.js";
-import { initBackend } from "../tfjs/initBackend.js";
-import { throwIfInterrupted } from "../train/interrupt.js";
-import type { ProgressMode } from "../train/progress.js";
 import {
   type ExperimentRecord,
   meets,
@@ -15,6 +12,9 @@ import {
   type TargetResult,
 } from "../records/record.js";
 import { recordsDir, writeRecord } from "../records/store.js";
+import { initBackend } from "../tfjs/initBackend.js";
+import { throwIfInterrupted } from "../train/interrupt.js";
+import type { ProgressMode } from "../train/progress.js";
 import { checkExperimentConfig, isFullConfig } from "./configSpec.js";
 import { gitState, versions } from "./environment.js";
 import type { Experiment, ExperimentConfig, ExperimentOutput } from "./experiment.js";

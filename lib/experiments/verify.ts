@@ -5,14 +5,13 @@
  * catches accidents (anyone can recompute it); the re-run is what earns trust.
  */
 import { checkOptions, opt } from "../check/options.js";
-import { initBackend } from "../tfjs/initBackend.js";
 import type { ExperimentRecord } from "../records/record.js";
 import { readRecord } from "../records/store.js";
+import { initBackend } from "../tfjs/initBackend.js";
 import { type Comparison, compareRecords, type VerifyRow } from "./compareRecords.js";
 import { checkExperimentConfig } from "./configSpec.js";
 import { versions } from "./environment.js";
-import type { Experiment } from "./experiment.js";
-import type { AnyExperiment } from "./registry.js";
+import type { AnyExperiment, Experiment } from "./experiment.js";
 import { runExperiment } from "./run.js";
 
 export type { VerifyRow } from "./compareRecords.js";

@@ -9,8 +9,6 @@ import { checkValue, describeValue } from "../check/options.js";
 import { MAX_LENGTH, SEED, SIZE } from "../layers/layerOptions.js";
 import { mulberry32, type Rng } from "../random/prng.js";
 
-export { exactMatch } from "../metrics/classification.js";
-
 /** Special tokens and sizes of the copy task. */
 export const COPY_TASK = { vocabSize: 11, length: 10, pad: 0, bos: 1, eos: 2, firstSymbol: 3 } as const;
 

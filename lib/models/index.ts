@@ -1,5 +1,5 @@
 /** Tier 2 models: the Transformer encoder–decoder, its decoding, training and saving, and the copy task. */
-export { COPY_TASK, type CopyBatch, copyTaskBatch, copyTaskTensors, exactMatch } from "./copyTask.js";
+export { COPY_TASK, type CopyBatch, copyTaskBatch, copyTaskTensors } from "./copyTask.js";
 export type { DecodableModel } from "./decoding.js";
 export {
   type BeamSearchOptions,

@@ -7,8 +7,6 @@ import * as tf from "@tensorflow/tfjs";
 import { checkOptions, checkValue, opt } from "../check/options.js";
 import { applyOptimizerStep } from "../train/adamStep.js";
 
-export { setLearningRate } from "../train/fit.js";
-
 /** A teacher-forcing batch: sources `[B, S]`, decoder inputs `[B, T]` (start + target), targets `[B, T]` (target + end). */
 export interface Seq2seqBatch {
   src: tf.Tensor;

@@ -84,6 +84,4 @@ export function parseRunArgs(argv: string[]): RunArgs {
   return args;
 }
 
-export { KERNEL_USAGE } from "./kernelArgs.js";
-
-export { type KernelInstallArgs, parseKernelInstallArgs } from "./kernelArgs.js";
+export { KERNEL_USAGE, type KernelInstallArgs, parseKernelInstallArgs } from "./kernelArgs.js";

@@ -1,5 +1,6 @@
 // Executes one notebook top to bottom on a fresh kernel and writes the executed (or partial) copy.
 import { dirname, resolve } from "node:path";
+import { ASYNC_ERROR, addRunnerError, asyncErrorMessage, failureMessage } from "./failures.js";
 import { Kernel } from "./kernel.js";
 import { KERNEL_NAME, readKernelSpec } from "./kernelspec.js";
 import {
@@ -10,7 +11,6 @@ import {
   upgradeToCellIds,
   writeNotebook,
 } from "./notebook.js";
-import { ASYNC_ERROR, addRunnerError, asyncErrorMessage, failureMessage } from "./failures.js";
 import { errorText, OutputCollector, stripAnsi } from "./outputs.js";
 import { injectParameters, resolveParameters } from "./parameters.js";
 import { describeExit } from "./process.js";

@@ -13,9 +13,10 @@
 //   and inline SVG drawing elements (paths, shapes, text, gradients, clip paths), as the kit's charts use.
 // Standalone SVG outputs are embedded as <img> data URIs (where browsers neither run scripts nor load
 // anything) after the same sanitizing, with their case kept (XML).
+
+import { escapeHtml, type ImageResolver, renderMarkdown } from "./markdown.js";
 import { type Cell, type MimeBundle, type Notebook, type Output, sourceText } from "./notebook.js";
 import { stripAnsi } from "./outputs.js";
-import { escapeHtml, type ImageResolver, renderMarkdown } from "./markdown.js";
 import { sanitizeFragment, sanitizeSvg } from "./sanitize.js";
 
 const STYLE = `

@@ -8,13 +8,9 @@ export {
   runNotebook,
   summarizeError,
 } from "./execute.js";
-export { notebookToHtml, renderMimeBundle } from "./html.js";
-export { sanitizeFragment, sanitizeSvg } from "./sanitize.js";
 export { type FlagSpec, numberFlag, parseFlags } from "./flags.js";
-export { planTargets, realPathOf, type Target } from "./targets.js";
+export { notebookToHtml, renderMimeBundle } from "./html.js";
 export { type ExecuteOutcome, Kernel, type StartOptions } from "./kernel.js";
-export { describeExit, type KernelExit, KernelProcess } from "./process.js";
-export { sleep, within } from "./timing.js";
 export {
   type InstallOptions,
   type InstallResult,
@@ -28,7 +24,6 @@ export {
   type KernelSpec,
   kernelCommand,
   kernelSpecDir,
-  packageRoot,
   readKernelSpec,
 } from "./kernelspec.js";
 export { escapeHtml, renderInline, renderMarkdown } from "./markdown.js";
@@ -43,6 +38,7 @@ export {
   parseParameterValue,
   resolveParameters,
 } from "./parameters.js";
+export { describeExit, type KernelExit, KernelProcess } from "./process.js";
 export {
   expandNotebooks,
   formatTable,
@@ -51,4 +47,7 @@ export {
   type RunSummary,
   runNotebooks,
 } from "./run.js";
+export { sanitizeFragment, sanitizeSvg } from "./sanitize.js";
+export { planTargets, realPathOf, type Target } from "./targets.js";
+export { sleep, within } from "./timing.js";
 export { type Message, type MessageHeader, PROTOCOL_VERSION, Wire } from "./wire.js";

@@ -16,8 +16,9 @@ import {
 } from "node:fs";
 import { join, resolve } from "node:path";
 import { checkOptions, opt } from "../check/options.js";
+import { packageRoot } from "../io/packageRoot.js";
 import { checkKernelName, INSTALLED_BY, LOCATION_FILE, notOurs, recordedFiles } from "./kernelOwnership.js";
-import { jupyterUserDataDir, KERNEL_NAME, kernelSpecDir, packageRoot, readKernelSpec } from "./kernelspec.js";
+import { jupyterUserDataDir, KERNEL_NAME, kernelSpecDir, readKernelSpec } from "./kernelspec.js";
 
 const WHERE = "attnlab kernel install";
 

@@ -1,8 +1,9 @@
 // The committed attnlab kernel spec: where it is and the command it starts (installing a copy: kernelInstall.ts).
-import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
+
+import { packageRoot } from "../io/packageRoot.js";
 
 export const KERNEL_NAME = "attnlab";
 
@@ -13,29 +14,6 @@ export interface KernelSpec {
   interrupt_mode?: "signal" | "message";
   env?: Record<string, string>;
   metadata?: Record<string, unknown>;
-}
-
-function isAttnlabRoot(dir: string): boolean {
-  const file = join(dir, "package.json");
-  if (!existsSync(file)) return false;
-  try {
-    return JSON.parse(readFileSync(file, "utf8")).name === "attnlab";
-  } catch {
-    return false;
-  }
-}
-
-/** The attnlab package folder (the repo, or node_modules/attnlab after `npm i attnlab`). */
-export function packageRoot(): string {
-  // CommonJS builds and tsx have __dirname; the ESM build falls back to resolving from the working dir.
-  const start = typeof __dirname === "string" ? __dirname : undefined;
-  for (let dir = start; dir !== undefined; ) {
-    if (isAttnlabRoot(dir)) return dir;
-    const parent = dirname(dir);
-    dir = parent === dir ? undefined : parent;
-  }
-  const pkg = createRequire(join(process.cwd(), "noop.js")).resolve("attnlab/package.json");
-  return dirname(pkg);
 }
 
 /** The committed, relocatable spec folder `kernels/attnlab/`. */

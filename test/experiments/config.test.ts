@@ -11,7 +11,7 @@ import { test } from "node:test";
 import { opt } from "../../lib/check/options.js";
 import { experimentConfigSpec, isFullConfig, ruleFromDefault } from "../../lib/experiments/configSpec.js";
 import { defineExperiment } from "../../lib/experiments/experiment.js";
-import { EXPERIMENTS, findExperiment } from "../../lib/experiments/registry.js";
+import { EXPERIMENTS, findExperiment } from "../../lib/cases/registry.js";
 import { experimentConfig, runExperiment } from "../../lib/experiments/run.js";
 import { tiny } from "../records/tinyExperiment.js";
 

@@ -11,7 +11,6 @@ import { AttentionRnnDecoder } from "../../lib/layers/attentionRnnDecoder.js";
 import { attend } from "../../lib/math/attend.js";
 import { COPY_TASK, copyTaskBatch, copyTaskTensors } from "../../lib/models/copyTask.js";
 import { beamSearch, greedyDecode } from "../../lib/models/decoding.js";
-import { trainStep } from "../../lib/models/seq2seqTraining.js";
 import { Seq2seqRnn } from "../../lib/models/seq2seqRnn.js";
 import {
   DEFAULTS,
@@ -20,6 +19,7 @@ import {
   seq2seqRnnConfig,
 } from "../../lib/models/seq2seqRnnConfig.js";
 import { loadSeq2seqRnn, saveSeq2seqRnn } from "../../lib/models/seq2seqRnnIO.js";
+import { trainStep } from "../../lib/models/seq2seqTraining.js";
 import { mulberry32 } from "../../lib/random/prng.js";
 import { assertClose } from "../helpers.js";
 import { BACKENDS, roundTrip, useBackend } from "../layers/attentionHelpers.js";

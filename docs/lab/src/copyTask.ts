@@ -2,7 +2,8 @@
  * The copy task in the lab: lib/models' seeded copy batches and a Transformer (tiny or small preset) sized as in
  * lib/cases/copyTask's experiment; evaluated by greedy decoding of held-out sequences (exact copies).
  */
-import { COPY_TASK, copyTaskBatch, copyTaskTensors, exactMatch } from "../../../lib/models/copyTask.js";
+import { exactMatch } from "../../../lib/metrics/classification.js";
+import { COPY_TASK, copyTaskBatch, copyTaskTensors } from "../../../lib/models/copyTask.js";
 import { greedyDecode } from "../../../lib/models/decoding.js";
 import { Transformer } from "../../../lib/models/transformer.js";
 import { transformerConfig } from "../../../lib/models/transformerConfig.js";

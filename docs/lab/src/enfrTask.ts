@@ -4,7 +4,7 @@
  */
 import { ENFR_SEED_PAIR, ENFR_SPECIAL, enfrData } from "../../../lib/cases/enfr/data.js";
 import { enfrArrays, enfrBatch, enfrTransformer, enfrTranslate } from "../../../lib/cases/enfr/model.js";
-import { exactMatch } from "../../../lib/models/copyTask.js";
+import { exactMatch } from "../../../lib/metrics/classification.js";
 import { mulberry32 } from "../../../lib/random/prng.js";
 import { enfrCodec } from "./codecs.js";
 import type { TrainTask } from "./trainerPanel.js";

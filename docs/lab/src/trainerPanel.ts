@@ -6,8 +6,9 @@
  * `data-step-ms` and `data-backend` for tests.
  */
 import * as tf from "@tensorflow/tfjs";
-import { setLearningRate, trainStep, warmupRate } from "../../../lib/models/seq2seqTraining.js";
+import { trainStep, warmupRate } from "../../../lib/models/seq2seqTraining.js";
 import type { Transformer } from "../../../lib/models/transformer.js";
+import { setLearningRate } from "../../../lib/train/fit.js";
 import type { TokenCodec } from "./codecs.js";
 import { el, labelled, messageOf, numberInput, select } from "./dom.js";
 import { LossChart } from "./lossChart.js";

@@ -6,7 +6,7 @@
  */
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { packageRoot } from "../../experiments/environment.js";
+import { packageRoot } from "../../io/packageRoot.js";
 import { mulberry32 } from "../../random/prng.js";
 
 /** Neutral filler words (none is in AFINN-165). */

@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { packageRoot } from "../../experiments/environment.js";
+import { packageRoot } from "../../io/packageRoot.js";
 
 /** One month's closing price of one symbol. */
 export interface StockPrice {
