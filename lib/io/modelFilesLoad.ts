@@ -3,9 +3,10 @@
  * before a byte of it is used: its byte length and sha256 (`weightsFiles`), and the total against the weight
  * specs, so a torn, truncated or corrupted save is an error naming the file, never a model with wrong weights.
  */
-import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
+import { readRegularBytes } from "./readRegularFile.js";
 import {
   PLAIN_FILE_NAME,
   recordedEntries,
@@ -17,18 +18,15 @@ import {
 const warned = new Set<string>();
 
 /** The bytes of the regular file `path` (a FIFO or folder is an error, not a hang); errors name `what`. */
-function readRegularBytes(path: string, what: string): Buffer {
-  let fd: number;
+function readModelFileBytes(path: string, what: string): Buffer {
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    return readRegularBytes("modelFiles", path, Infinity);
   } catch (err) {
-    throw new Error(`modelFiles: ${what} ${path} cannot be read (${(err as NodeJS.ErrnoException).code})`);
-  }
-  try {
-    if (!fstatSync(fd).isFile()) throw new Error(`modelFiles: ${what} ${path} is not a regular file`);
-    return readFileSync(fd);
-  } finally {
-    closeSync(fd);
+    // With no size limit, the shared reader fails only to open (with a code) or on a file that is not regular.
+    const code = (err as { code?: string }).code;
+    throw new Error(
+      `modelFiles: ${what} ${path} ${code ? `cannot be read (${code})` : "is not a regular file"}`,
+    );
   }
 }
 
@@ -40,7 +38,7 @@ function readModelJson(dir: string, modelJson: string): ModelJson {
     throw new Error(`modelFiles: no model saved in ${dir} (${modelJson} is missing)`);
   let json: unknown;
   try {
-    json = JSON.parse(readRegularBytes(modelJson, "model file").toString("utf8"));
+    json = JSON.parse(readModelFileBytes(modelJson, "model file").toString("utf8"));
   } catch (err) {
     if ((err as Error).message.startsWith("modelFiles:")) throw err;
     throw new Error(`modelFiles: ${modelJson} is not valid JSON (${(err as Error).message})`);
@@ -61,7 +59,7 @@ function readModelJson(dir: string, modelJson: string): ModelJson {
 /** The bytes of weights file `path`, checked against its entry in model.json when there is one. */
 function readWeightsFile(dir: string, path: string, modelJson: string, entries?: WeightsFileEntry[]): Buffer {
   const file = join(dir, path);
-  const bytes = readRegularBytes(file, `weights file (named by ${modelJson})`);
+  const bytes = readModelFileBytes(file, `weights file (named by ${modelJson})`);
   if (entries === undefined) return bytes;
   const entry = entries.find((e) => e.path === path);
   if (entry === undefined) throw new Error(`modelFiles: ${modelJson} records no checksum for ${file}`);

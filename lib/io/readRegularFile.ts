@@ -22,6 +22,11 @@ function kindOf(stat: import("node:fs").Stats): string {
  * @example readRegularFile("records verify", "/dev/zero", 1 << 20); // throws "records verify: /dev/zero is a character device, not a regular file"
  */
 export function readRegularFile(where: string, path: string, maxBytes: number): string {
+  return readRegularBytes(where, path, maxBytes).toString("utf8");
+}
+
+/** {@link readRegularFile}'s bytes, undecoded (`maxBytes` may be `Infinity`: no limit, the regular-file check stays). */
+export function readRegularBytes(where: string, path: string, maxBytes: number): Buffer {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -46,7 +51,7 @@ export function readRegularFile(where: string, path: string, maxBytes: number): 
       length += n;
     }
     if (length > maxBytes) throw tooLarge(where, path, length, maxBytes);
-    return Buffer.concat(chunks).toString("utf8");
+    return Buffer.concat(chunks);
   } finally {
     closeSync(fd);
   }

@@ -3,19 +3,10 @@
  * (a hard link, which fails rather than replace a name) so a reader never sees half a record and no record is
  * ever replaced, even by another process finishing in the same second.
  */
-import { randomBytes } from "node:crypto";
-import {
-  constants,
-  copyFileSync,
-  existsSync,
-  linkSync,
-  mkdirSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { readRegularFile } from "../io/readRegularFile.js";
+import { writeFileExclusive } from "../io/writeFileExclusive.js";
 import { type ExperimentRecord, hashValue, parseRecord } from "./record.js";
 
 /** The largest record file `readRecord` reads (a record of thousands of epochs is a few MB). */
@@ -49,9 +40,9 @@ export function recordFileName(record: ExperimentRecord): string {
 }
 
 /**
- * Writes `record` under `dir/<experiment>/` and returns the path. The full text goes to a temp file in that
- * folder first, then is hard-linked to the record's name (`…-2.json`, `…-3.json` when the name is taken), so the
- * name appears only with the complete content and an existing record is never replaced.
+ * Writes `record` under `dir/<experiment>/` and returns the path, created exclusively by `writeFileExclusive` (a
+ * complete temp file hard-linked to the name), under the next free name (`…-2.json`, `…-3.json`) when it is
+ * taken: the name appears only with the complete content and an existing record is never replaced.
  */
 export function writeRecord(record: ExperimentRecord, dir: string = recordsDir()): string {
   if (typeof record.experiment !== "string" || !/^[a-z0-9][a-z0-9-]*$/.test(record.experiment)) {
@@ -60,39 +51,18 @@ export function writeRecord(record: ExperimentRecord, dir: string = recordsDir()
     );
   }
   const folder = join(dir, record.experiment);
-  mkdirSync(folder, { recursive: true });
   const name = recordFileName(record);
-  const temp = join(folder, `.${name}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
-  try {
-    writeFileSync(temp, `${JSON.stringify(record, null, 2)}\n`, { flag: "wx" });
-    for (let n = 1; n <= MAX_NAME_TRIES; n++) {
-      const path = join(folder, n === 1 ? name : name.replace(/\.json$/, `-${n}.json`));
-      if (createFrom(temp, path)) return path;
+  const text = `${JSON.stringify(record, null, 2)}\n`;
+  for (let n = 1; n <= MAX_NAME_TRIES; n++) {
+    const path = join(folder, n === 1 ? name : name.replace(/\.json$/, `-${n}.json`));
+    try {
+      writeFileExclusive(path, text);
+      return path;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
     }
-    throw new Error(`writeRecord: ${MAX_NAME_TRIES} records named ${name} already exist in ${folder}`);
-  } finally {
-    rmSync(temp, { force: true });
   }
-}
-
-/** Creates `path` with the content of `temp`; false if `path` exists. Hard link, else an exclusive copy. */
-function createFrom(temp: string, path: string): boolean {
-  try {
-    linkSync(temp, path);
-    return true;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === "EEXIST") return false;
-    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "ENOSYS" && code !== "EOPNOTSUPP") throw err;
-  }
-  // A file system without hard links: an exclusive copy (never replaces; a reader may see it being copied).
-  try {
-    copyFileSync(temp, path, constants.COPYFILE_EXCL);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw err;
-  }
+  throw new Error(`writeRecord: ${MAX_NAME_TRIES} records named ${name} already exist in ${folder}`);
 }
 
 /**
