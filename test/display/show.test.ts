@@ -3,7 +3,6 @@ import assert from "node:assert/strict";
 import { afterEach, mock, test } from "node:test";
 import { inspect } from "node:util";
 import {
-  type DisplayMessage,
   inKernel,
   setDisplaySink,
   show,
@@ -13,18 +12,7 @@ import {
 } from "../../lib/display/index.js";
 import { attentionHeatmap, plotlyHeatmap } from "../../lib/plot/index.js";
 import { svgSize } from "../plot/pngDecode.js";
-
-const w = [
-  [0.9, 0.1],
-  [0.4, 0.6],
-];
-
-/** Captures what show() sends. */
-function capture(): { sent: { message: DisplayMessage; update: boolean }[] } {
-  const out = { sent: [] as { message: DisplayMessage; update: boolean }[] };
-  setDisplaySink((message, update) => out.sent.push({ message, update }));
-  return out;
-}
+import { capture, w } from "./capture.js";
 
 afterEach(() => setDisplaySink());
 

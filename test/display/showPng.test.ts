@@ -14,18 +14,7 @@ import { OutputCollector } from "../../lib/runner/outputs.js";
 import type { Message } from "../../lib/runner/wire.js";
 import { decodePng, pixelsDiffering, pixelsUnlike, pngSize, svgSize } from "../plot/pngDecode.js";
 import { assertNbformat, validateWithNbformat } from "../runner/helpers.js";
-
-const w = [
-  [0.9, 0.1],
-  [0.4, 0.6],
-];
-
-/** Captures what show() sends. */
-function capture(): { sent: { message: DisplayMessage; update: boolean }[] } {
-  const out = { sent: [] as { message: DisplayMessage; update: boolean }[] };
-  setDisplaySink((message, update) => out.sent.push({ message, update }));
-  return out;
-}
+import { capture, w } from "./capture.js";
 
 afterEach(() => setDisplaySink());
 

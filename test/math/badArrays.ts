@@ -5,16 +5,8 @@
  */
 import assert from "node:assert/strict";
 import * as m from "../../lib/math/index.js";
-import { allFinite, bad, holds, hole, near, type Row, same, typedRows } from "./badInputRows.js";
+import { allFinite, bad, holds, hole, near, Q, type Row, same, typedRows, V } from "./badInputRows.js";
 
-const Q = [
-  [1, 0],
-  [0, 1],
-];
-const V = [
-  [1, 2],
-  [3, 4],
-];
 const T = typedRows;
 const f32 = (...xs: number[]) => Float32Array.of(...xs) as unknown as number[];
 const i32 = (...xs: number[]) => Int32Array.of(...xs) as unknown as number[];

@@ -6,6 +6,16 @@
 import assert from "node:assert/strict";
 
 /** What a row expects. */
+/** The 2 × 2 queries/keys (the identity) and values the bad-input rows attend with. */
+export const Q = [
+  [1, 0],
+  [0, 1],
+];
+export const V = [
+  [1, 2],
+  [3, 4],
+];
+
 export type Expect =
   | { kind: "error"; message: RegExp }
   | { kind: "same"; reference: () => unknown }

@@ -3,16 +3,8 @@
  * out of range, a string where a mask spec belongs, prototype names as values, options that are not objects.
  */
 import * as m from "../../lib/math/index.js";
-import { bad, hole, type Row } from "./badInputRows.js";
+import { bad, hole, Q, type Row, V } from "./badInputRows.js";
 
-const Q = [
-  [1, 0],
-  [0, 1],
-];
-const V = [
-  [1, 2],
-  [3, 4],
-];
 const I = Q;
 const heads = { numHeads: 1, wq: I, wk: I, wv: I, wo: I };
 const attend = (o: unknown) => () => m.attend(Q, Q, V, o as m.AttendOptions);

@@ -4,29 +4,12 @@
  * file name) whose `metrics.writer` is its index, and prints its path. Usage: node --import tsx raceWriter.ts DIR INDEX
  */
 import { readSync } from "node:fs";
-import { sealRecord } from "../../lib/records/record.js";
 import { writeRecord } from "../../lib/records/store.js";
+import { raceRecord } from "./raceRecord.js";
 
 const [dir, index] = process.argv.slice(2);
-const record = sealRecord({
-  format: "attnlab.experiment-record",
-  version: 1,
-  experiment: "race",
-  title: "race",
-  createdAt: "2026-01-02T03:04:05.678Z",
-  git: { commit: null, dirty: null },
-  versions: { attnlab: "0.0.0" },
-  backend: "cpu",
-  seed: 1,
-  quick: true,
-  config: { seed: 1 },
-  dataset: { name: "race", hash: "abc", sizes: {} },
-  // A large body makes each write take a while, widening the window a check-then-rename scheme loses in.
-  epochs: Array.from({ length: 2000 }, (_, i) => ({ epoch: i + 1, loss: i, metrics: { m: i }, seconds: 0 })),
-  metrics: { writer: Number(index) },
-  targets: [],
-  wallSeconds: 0,
-});
+// A large body makes each write take a while, widening the window a check-then-rename scheme loses in.
+const record = raceRecord(Number(index), 2000);
 process.stderr.write("ready\n");
 readSync(0, Buffer.alloc(1)); // blocks until the parent says go
 process.stdout.write(`${writeRecord(record, dir!)}\n`);

@@ -9,31 +9,10 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeF
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { sealRecord } from "../../lib/records/record.js";
 import { MAX_RECORD_BYTES, readRecord, recordFileName, writeRecord } from "../../lib/records/store.js";
+import { raceRecord } from "./raceRecord.js";
 
 const dir = () => mkdtempSync(join(tmpdir(), "attnlab-store-"));
-
-function sample(writer: number) {
-  return sealRecord({
-    format: "attnlab.experiment-record",
-    version: 1,
-    experiment: "race",
-    title: "race",
-    createdAt: "2026-01-02T03:04:05.678Z",
-    git: { commit: null, dirty: null },
-    versions: { attnlab: "0.0.0" },
-    backend: "cpu",
-    seed: 1,
-    quick: true,
-    config: { seed: 1 },
-    dataset: { name: "race", hash: "abc", sizes: {} },
-    epochs: [],
-    metrics: { writer },
-    targets: [],
-    wallSeconds: 0,
-  });
-}
 
 /** Every record file of experiment `race` under `d`: all parse (checksum included), none is a temp file. */
 function recordsIn(d: string) {
@@ -94,12 +73,12 @@ test("10 processes writing the same record name in the same second keep 10 disti
 
 test("repeated writes of one record in one process: each gets a new name, nothing is replaced", () => {
   const d = dir();
-  const first = sample(0);
+  const first = raceRecord(0);
   const name = recordFileName(first);
   mkdirSync(join(d, "race"), { recursive: true });
   const mine = join(d, "race", name.replace(/\.json$/, "-3.json"));
   writeFileSync(mine, "a file the user put there\n");
-  const paths = Array.from({ length: 20 }, (_, i) => writeRecord(sample(i), d));
+  const paths = Array.from({ length: 20 }, (_, i) => writeRecord(raceRecord(i), d));
   assert.equal(new Set(paths).size, 20);
   assert.equal(paths[0], join(d, "race", name));
   assert.ok(!paths.includes(mine), "the taken name -3 is skipped");
@@ -138,7 +117,7 @@ test("writeRecord refuses an experiment name that is not a safe folder name", ()
     [7, /experiment name 7 must be/],
   ];
   for (const [experiment, expected] of bad) {
-    assert.throws(() => writeRecord({ ...sample(0), experiment } as never, d), expected);
+    assert.throws(() => writeRecord({ ...raceRecord(0), experiment } as never, d), expected);
   }
   assert.deepEqual(readdirSync(d), [], "nothing was created");
 });
