@@ -28,6 +28,7 @@ export { gitState, versions } from "./experiments/environment.js";
 export {
   type AnyExperiment,
   type DatasetInfo,
+  datasetInfo,
   defineExperiment,
   type Experiment,
   type ExperimentConfig,
@@ -36,9 +37,13 @@ export {
 } from "./experiments/experiment.js";
 export {
   type ExperimentRun,
+  type ExperimentSession,
   experimentConfig,
+  finishExperiment,
   type RunExperimentOptions,
   runExperiment,
+  type SessionOutput,
+  startExperiment,
   summaryLine,
   targetResults,
 } from "./experiments/run.js";

@@ -5,6 +5,7 @@
 export * from "./math/index.js";
 export * from "./check/selfCheck.js";
 export { checkOptions, checkValue, type OptionRule, type OptionSpec, opt } from "./check/options.js";
+export * from "./random/childSeed.js";
 export * from "./random/prng.js";
 export * from "./plot/index.js";
 export * from "./display/index.js";

@@ -11,6 +11,7 @@ import { test } from "node:test";
 
 const root = resolve(__dirname, "..");
 const outDir = join(root, "out", "test-notebooks");
+const recordsDir = join(root, "out", "test-records");
 /** Every notebook under notebooks/, as paths relative to it (the runner expands folders the same way). */
 const notebooks = (readdirSync(join(root, "notebooks"), { recursive: true }) as string[])
   .filter((f) => f.endsWith(".ipynb") && !f.includes(".ipynb_checkpoints"))
@@ -28,6 +29,7 @@ test(`every notebook runs green in quick mode (${notebooks.length} notebooks)`, 
 }, () => {
   assert.ok(notebooks.length >= 5, "the course has at least five notebooks");
   rmSync(outDir, { recursive: true, force: true });
+  rmSync(recordsDir, { recursive: true, force: true }); // the test's own folder: only this run's records
   const r = spawnSync(
     process.execPath,
     [
@@ -46,7 +48,7 @@ test(`every notebook runs green in quick mode (${notebooks.length} notebooks)`, 
     {
       cwd: root,
       encoding: "utf8",
-      env: { ...process.env, ATTNLAB_RECORDS_DIR: join(root, "out", "test-records") },
+      env: { ...process.env, ATTNLAB_RECORDS_DIR: recordsDir },
     },
   );
   assert.equal(r.status, 0, `attnlab run failed:\n${r.stdout}\n${r.stderr}`);
@@ -66,6 +68,29 @@ test(`every notebook runs green in quick mode (${notebooks.length} notebooks)`, 
     const html = readFileSync(join(outDir, "notebooks", name.replace(/\.ipynb$/, ".html")), "utf8");
     assert.ok(html.includes("data:image/svg+xml"), `${name}: the HTML page has no chart`);
   }
+});
+
+// The glass-box notebooks build and train in their own cells, then record through finishExperiment: each
+// record must be what `experiment.run` gives for its config, exactly (same machine, same backend).
+test("every record the notebooks wrote re-runs exactly (attnlab records verify)", {
+  timeout: 1_800_000,
+}, async () => {
+  const { EXPERIMENTS } = await import("../lib/cases/registry.js");
+  const records = (readdirSync(recordsDir, { recursive: true }) as string[])
+    .filter((f) => f.endsWith(".json"))
+    .sort();
+  const experiments = records.map((f) => f.split(/[\\/]/)[0]);
+  assert.deepEqual(
+    [...experiments].sort(),
+    EXPERIMENTS.map((e) => e.name).sort(),
+    "one record per experiment",
+  );
+  const r = spawnSync(
+    process.execPath,
+    [join(root, "dist/cjs/cli.js"), "records", "verify", ...records.map((f) => join(recordsDir, f))],
+    { cwd: root, encoding: "utf8" },
+  );
+  assert.equal(r.status, 0, `records verify failed:\n${r.stdout}\n${r.stderr}`);
 });
 
 // The executed copies must validate against nbformat 4's JSON schema (with Jupyter's own nbformat, which CI

@@ -4,7 +4,7 @@
  * alone — so a record can be re-run from its config (`attnlab records verify`).
  */
 import type { OptionRule } from "../check/options.js";
-import type { RecordedEpoch, Target } from "../records/record.js";
+import { hashValue, type RecordedEpoch, type Target } from "../records/record.js";
 import type { ProgressMode } from "../train/progress.js";
 import { checkExperimentConfig } from "./configSpec.js";
 
@@ -19,6 +19,36 @@ export interface DatasetInfo {
   name: string;
   hash: string;
   sizes: Record<string, number>;
+}
+
+/**
+ * The descriptor of `splits` (e.g. `{ train, test }`), whose sizes `sizeOf` reads (default: an array's length):
+ * every case's `data.ts` builds its descriptor this one way, so a re-run detects different data by the hash.
+ * @example datasetInfo("toy", { train: [1, 2, 3], test: [4] }).sizes; // { train: 3, test: 1 }
+ */
+export function datasetInfo<S>(
+  name: string,
+  splits: Readonly<Record<string, S>>,
+  sizeOf?: (split: S) => number,
+): DatasetInfo {
+  const sizes: Record<string, number> = {};
+  for (const [key, split] of Object.entries(splits)) {
+    if (sizeOf) sizes[key] = sizeOf(split);
+    else if (Array.isArray(split)) sizes[key] = split.length;
+    else throw new TypeError(`datasetInfo(${name}): split "${key}" is not an array, so it needs sizeOf`);
+  }
+  // The hash is computed when first read (a record reads it), not here: the browser lab draws the same data
+  // and has no node:crypto.
+  let hash: string | undefined;
+  const info = { name, sizes } as DatasetInfo;
+  Object.defineProperty(info, "hash", {
+    enumerable: true,
+    get: () => {
+      hash ??= hashValue(splits);
+      return hash;
+    },
+  });
+  return info;
 }
 
 /** What `run` is given besides the config. */

@@ -90,21 +90,75 @@ function checkRunOptions(where: string, options: RunExperimentOptions<unknown>):
   }
 }
 
-/** Runs `experiment` and writes its record; resolves to the run (models in `artifacts` are the caller's). */
-export async function runExperiment<C extends ExperimentConfig, A>(
+/**
+ * A run in progress: the checked config every step must use, the recorded quick flag, the backend and the start
+ * time. A notebook that trains in view starts one, builds, trains and evaluates in its own cells from
+ * `session.config`, then hands the outcome to {@link finishExperiment} — the same record `runExperiment` writes,
+ * so `records verify` can re-run it through `experiment.run`.
+ */
+export interface ExperimentSession<C extends ExperimentConfig, A> {
+  experiment: Experiment<C, A>;
+  /** defaults ← quick overrides ← the caller's overrides. */
+  config: C;
+  /** What the record will say: not the full-mode config (seed aside). */
+  quick: boolean;
+  /** The backend's label as recorded (e.g. "wasm (SIMD)"). */
+  backend: string;
+  progress: ProgressMode;
+  /** `performance.now()` when the session started. */
+  started: number;
+  /** True once finished: a session writes one record. */
+  finished: boolean;
+  options: RunExperimentOptions<C>;
+}
+
+/** Checks the options, merges the config and starts the backend: the first half of {@link runExperiment}. */
+export function startExperiment<C extends ExperimentConfig, A>(
   experiment: Experiment<C, A>,
   options: RunExperimentOptions<C> = {},
-): Promise<ExperimentRun<C, A>> {
-  const where = `runExperiment(${experiment.name})`;
+): Promise<ExperimentSession<C, A>> {
+  return start(experiment, options, `startExperiment(${experiment.name})`);
+}
+
+async function start<C extends ExperimentConfig, A>(
+  experiment: Experiment<C, A>,
+  options: RunExperimentOptions<C>,
+  where: string,
+): Promise<ExperimentSession<C, A>> {
   checkRunOptions(where, options);
   const config = experimentConfig(experiment, options.quick ?? false, options.config, where);
   // Recorded as quick unless it is the full-mode config: a re-run re-derives the flag from the config alone.
   const quick = !isFullConfig(experiment, config);
   const backend = await initBackend();
-  const started = performance.now();
-  const output = await experiment.run(config, { progress: options.progress ?? "auto", quick });
+  return {
+    experiment,
+    config,
+    quick,
+    backend: backend.label,
+    progress: options.progress ?? "auto",
+    started: performance.now(),
+    finished: false,
+    options,
+  };
+}
+
+/**
+ * Checks the targets against `output.metrics`, seals the record and creates it exclusively (unless
+ * `record: false`), and prints the summary line: the second half of {@link runExperiment}.
+ */
+export function finishExperiment<C extends ExperimentConfig, A>(
+  session: ExperimentSession<C, A>,
+  output: SessionOutput<A>,
+): ExperimentRun<C, A | undefined> {
+  const { experiment, config, options } = session;
+  const where = `finishExperiment(${experiment.name})`;
+  if (session.finished) {
+    throw new Error(`${where}: this session already wrote its record; start a new one to record another run`);
+  }
+  checkOptions(`${where}: output`, output as object, OUTPUT_SPEC);
   throwIfInterrupted(); // an interrupted run (Kernel → Interrupt) writes no record
-  const seconds = (performance.now() - started) / 1000;
+  session.finished = true;
+  const seconds = (performance.now() - session.started) / 1000;
   const targets = targetResults(experiment.targets, output.metrics);
   const record = sealRecord({
     format: "attnlab.experiment-record",
@@ -114,9 +168,9 @@ export async function runExperiment<C extends ExperimentConfig, A>(
     createdAt: new Date().toISOString(),
     git: gitState(),
     versions: versions(),
-    backend: backend.label,
+    backend: session.backend,
     seed: config.seed,
-    quick,
+    quick: session.quick,
     config: config as Record<string, unknown>,
     dataset: output.dataset,
     epochs: output.history,
@@ -128,8 +182,9 @@ export async function runExperiment<C extends ExperimentConfig, A>(
     options.record === false
       ? undefined
       : writeRecord(record, typeof options.record === "string" ? options.record : recordsDir());
-  const run = {
+  const run: ExperimentRun<C, A | undefined> = {
     ...output,
+    artifacts: output.artifacts,
     config,
     targets,
     passed: targets.every((t) => t.pass),
@@ -139,6 +194,33 @@ export async function runExperiment<C extends ExperimentConfig, A>(
   };
   if (options.log ?? true) console.log(summaryLine(run, experiment.name));
   return run;
+}
+
+/** What a notebook hands to {@link finishExperiment}: an experiment's output, artifacts optional (it holds its own). */
+export type SessionOutput<A> = Omit<ExperimentOutput<A>, "artifacts"> & { artifacts?: A };
+
+/** The keys of an {@link ExperimentOutput} (artifacts optional for a notebook, which holds its own). */
+const OUTPUT_SPEC = {
+  dataset: opt.object(
+    { name: opt.string({ required: true }), hash: opt.string({ required: true }), sizes: opt.any() },
+    { required: true },
+  ),
+  history: opt.any({ required: true }),
+  metrics: opt.any({ required: true }),
+  artifacts: opt.any(),
+};
+
+/** Runs `experiment` and writes its record; resolves to the run (models in `artifacts` are the caller's). */
+export async function runExperiment<C extends ExperimentConfig, A>(
+  experiment: Experiment<C, A>,
+  options: RunExperimentOptions<C> = {},
+): Promise<ExperimentRun<C, A>> {
+  const session = await start(experiment, options, `runExperiment(${experiment.name})`);
+  const output = await experiment.run(session.config, {
+    progress: session.progress,
+    quick: session.quick,
+  });
+  return finishExperiment(session, output) as ExperimentRun<C, A>; // run's output carries its artifacts
 }
 
 /** Each target with what `metrics` achieved (null when missing) and whether it passes. */

@@ -7,6 +7,7 @@
  * 2 `scoreVector [units]` = v. No biases (tier 1 has none); no scaling (scale 1).
  */
 import * as tf from "@tensorflow/tfjs";
+import { childSeed } from "../random/childSeed.js";
 import { SIZE } from "./layerOptions.js";
 import { linear } from "./linear.js";
 import { ScoreAttention, type ScoreAttentionArgs } from "./scoreAttention.js";
@@ -30,7 +31,7 @@ export class AdditiveAttention extends ScoreAttention {
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const [q, v, k = v] = inputShape as tf.Shape[];
-    const init = (i: number) => tf.initializers.glorotUniform({ seed: this.seed * 97 + i + 1 });
+    const init = (i: number) => tf.initializers.glorotUniform({ seed: childSeed(this.seed, `init/${i}`) });
     this.params = [
       this.addWeight("queryKernel", [q!.at(-1)!, this.units], "float32", init(0)),
       this.addWeight("keyKernel", [k!.at(-1)!, this.units], "float32", init(1)),
@@ -38,7 +39,7 @@ export class AdditiveAttention extends ScoreAttention {
         "scoreVector",
         [this.units],
         "float32",
-        tf.initializers.randomUniform({ minval: -0.5, maxval: 0.5, seed: this.seed * 97 + 3 }),
+        tf.initializers.randomUniform({ minval: -0.5, maxval: 0.5, seed: childSeed(this.seed, "init/v") }),
       ),
     ];
     this.built = true;

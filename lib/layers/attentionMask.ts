@@ -20,6 +20,12 @@ export interface AttentionMaskArgs {
   causal?: boolean;
 }
 
+/** What an attention layer's `applyWithAttention` takes: the masks and the training mode. */
+export interface AttentionCallArgs extends AttentionMaskArgs {
+  /** Dropout on when true. Default `false`. */
+  training?: boolean;
+}
+
 /** The option rules of {@link AttentionMaskArgs}, for the call-option specs of the attention layers. */
 export const ATTENTION_MASK_SPEC: OptionSpec = {
   validLens: opt.any(),

@@ -12,6 +12,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { opt } from "../check/options.js";
+import { childSeed } from "../random/childSeed.js";
 import { AdditiveAttention } from "./additiveAttention.js";
 import { type AttentionMaskArgs, attentionMask, maskedSoftmax, NO_UPSTREAM_MASK } from "./attentionMask.js";
 import { CompositeLayer } from "./compositeLayer.js";
@@ -27,7 +28,7 @@ import {
 import { linear } from "./linear.js";
 import { memoryMasks } from "./maskValues.js";
 import { recurrentArgs } from "./recurrentArgs.js";
-import type { AttentionResult } from "./multiHeadAttention.js";
+import { type AttentionCallRules, applyReturningAttention, type WithAttention } from "./withAttention.js";
 
 export { recurrentArgs };
 
@@ -57,6 +58,25 @@ const ARGS = {
 /** The masks the decoder takes (over the memory, so no causal mask) and `returnAttention`. */
 const MASKS = { validLens: opt.any(), attentionMask: opt.any() };
 const CALL_SPEC = { ...MASKS, returnAttention: opt.boolean() };
+const WITH_ATTENTION: AttentionCallRules = { spec: MASKS, mask: NO_UPSTREAM_MASK };
+
+/** The decoder's own weights: W_c (Luong only, `null` for Bahdanau), then the readout kernel and bias. */
+interface ReadoutWeights {
+  combineKernel: tf.LayerVariable | null;
+  outputKernel: tf.LayerVariable;
+  outputBias: tf.LayerVariable;
+}
+
+/** A cell state: `[h]` (GRU) or `[h, c]` (LSTM), each `[B, H]`. */
+type CellState = [tf.Tensor, ...tf.Tensor[]];
+
+/** One decoder step's result: the feature the readout reads, the weights, the query and the next state. */
+interface StepResult {
+  feature: tf.Tensor;
+  weights: tf.Tensor;
+  query: tf.Tensor;
+  state: CellState;
+}
 
 /** Everything one decoder run produces (the caller disposes it). */
 export interface DecoderRun {
@@ -70,10 +90,14 @@ export interface DecoderRun {
   state: tf.Tensor[];
 }
 
-/** Call arguments: source padding and whether to return the weights `[B, T, S]` too. */
-export interface RnnDecoderCallArgs extends Omit<AttentionMaskArgs, "causal"> {
-  returnAttention?: boolean;
+/** What {@link AttentionRnnDecoder.applyWithAttention} takes: the source padding and the training mode. */
+export interface RnnDecoderAttentionArgs extends Omit<AttentionMaskArgs, "causal"> {
   training?: boolean;
+}
+
+/** Call arguments: source padding, training mode and whether to return the weights `[B, T, S]` too. */
+export interface RnnDecoderCallArgs extends RnnDecoderAttentionArgs {
+  returnAttention?: boolean;
 }
 
 /** Decoder. Inputs `[embedded [B, T, E], memory [B, S, H], h0 [B, H] (, c0 for LSTM)]` → `[B, T, V]`. */
@@ -86,7 +110,7 @@ export class AttentionRnnDecoder extends CompositeLayer {
   readonly seed: number;
   readonly cell: tf.layers.Layer;
   readonly scorer: AdditiveAttention | GeneralAttention | null;
-  private params: tf.LayerVariable[] = [];
+  private readout: ReadoutWeights | null = null;
 
   constructor(args: AttentionRnnDecoderArgs) {
     super(baseLayerArgs(checkLayerArgs("AttentionRnnDecoder", args, ARGS)));
@@ -97,7 +121,7 @@ export class AttentionRnnDecoder extends CompositeLayer {
     this.seed = args.seed ?? 0;
     const cellArgs = recurrentArgs(this.units, this.seed);
     this.cell = this.cellType === "lstm" ? tf.layers.lstmCell(cellArgs) : tf.layers.gruCell(cellArgs);
-    const scoreSeed = this.seed * 97 + 5;
+    const scoreSeed = childSeed(this.seed, "scorer");
     this.scorer =
       this.attentionType === "additive"
         ? new AdditiveAttention({ units: this.units, seed: scoreSeed })
@@ -115,16 +139,18 @@ export class AttentionRnnDecoder extends CompositeLayer {
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const e = (inputShape as tf.Shape[])[0]!.at(-1)!;
+    const e = embeddedShape(inputShape)[2];
     const h = this.units;
-    const init = (k: number) => tf.initializers.glorotUniform({ seed: this.seed * 97 + 10 + k });
-    this.params = this.bahdanau
-      ? [this.addWeight("outputKernel", [2 * h, this.vocabSize], "float32", init(0))]
-      : [
-          this.addWeight("combineKernel", [2 * h, h], "float32", init(1)),
-          this.addWeight("outputKernel", [h, this.vocabSize], "float32", init(0)),
-        ];
-    this.params.push(this.addWeight("outputBias", [this.vocabSize], "float32", tf.initializers.zeros()));
+    const init = (k: number) => tf.initializers.glorotUniform({ seed: childSeed(this.seed, `init/${k}`) });
+    const weight = (name: string, shape: number[], k: number) =>
+      this.addWeight(name, shape, "float32", init(k));
+    // weight layout: additive outputKernel, outputBias; Luong combineKernel, outputKernel, outputBias
+    const combineKernel = this.bahdanau ? null : weight("combineKernel", [2 * h, h], 1);
+    this.readout = {
+      combineKernel,
+      outputKernel: weight("outputKernel", [this.bahdanau ? 2 * h : h, this.vocabSize], 0),
+      outputBias: this.addWeight("outputBias", [this.vocabSize], "float32", tf.initializers.zeros()),
+    };
     this.buildSublayer(this.cell, [null, this.bahdanau ? e + h : e]);
     if (this.scorer !== null)
       this.buildSublayer(this.scorer, [
@@ -135,16 +161,19 @@ export class AttentionRnnDecoder extends CompositeLayer {
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const x = (inputShape as tf.Shape[])[0]!;
-    return [x[0]!, x[1]!, this.vocabSize];
+    const [b, t] = embeddedShape(inputShape);
+    return [b, t, this.vocabSize];
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: RnnDecoderCallArgs = {}): tf.Tensor | tf.Tensor[] {
     checkCallArgs("AttentionRnnDecoder", kwargs, CALL_SPEC, NO_UPSTREAM_MASK);
     return tf.tidy(() => {
-      const [embedded, memory, ...state] = inputs as tf.Tensor[];
+      const [embedded, memory, ...state] = Array.isArray(inputs) ? inputs : [inputs];
+      if (embedded === undefined || memory === undefined) {
+        throw new RangeError("AttentionRnnDecoder: expects inputs [embedded, memory, h0 (, c0 for LSTM)]");
+      }
       const { validLens, attentionMask } = kwargs;
-      const { logits, weights } = this.run(embedded!, memory!, state, { validLens, attentionMask });
+      const { logits, weights } = this.run(embedded, memory, state, { validLens, attentionMask });
       return kwargs.returnAttention ? [logits, weights] : logits;
     });
   }
@@ -160,8 +189,9 @@ export class AttentionRnnDecoder extends CompositeLayer {
     masks: Omit<AttentionMaskArgs, "causal"> = {},
   ): DecoderRun {
     checkCallArgs("AttentionRnnDecoder.run", masks, MASKS, NO_UPSTREAM_MASK);
+    const s0 = checkRunInputs(embedded, memory, state, this.cellType === "lstm" ? 2 : 1);
     return tf.tidy(() => {
-      const run = this.steps(embedded, memory, state, memoryMasks("AttentionRnnDecoder", memory, masks));
+      const run = this.steps(embedded, memory, s0, memoryMasks("AttentionRnnDecoder", memory, masks));
       return { logits: run.logits, weights: run.weights, queries: run.queries, state: run.state };
     });
   }
@@ -169,70 +199,96 @@ export class AttentionRnnDecoder extends CompositeLayer {
   private steps(
     embedded: tf.Tensor,
     memory: tf.Tensor,
-    state: tf.Tensor[],
+    state: CellState,
     masks: AttentionMaskArgs,
   ): DecoderRun {
-    const [b, t] = embedded.shape as number[];
-    const steps = tf.unstack(embedded, 1); // T × [B, E]
-    const [features, weights, queries]: tf.Tensor[][] = [[], [], []];
+    const [b, t] = embedded.shape as [number, number, number];
+    const { combineKernel, outputKernel, outputBias } = this.builtReadout();
+    const [features, weights, queries]: [tf.Tensor[], tf.Tensor[], tf.Tensor[]] = [[], [], []];
     let s = state;
-    for (let i = 0; i < t!; i++) {
-      const out = this.bahdanau
-        ? this.bahdanauStep(steps[i]!, memory, s, masks)
-        : this.luongStep(steps[i]!, memory, s, masks);
+    for (const x of tf.unstack(embedded, 1)) {
+      // T steps of [B, E]
+      const out =
+        combineKernel === null
+          ? this.bahdanauStep(x, memory, s, masks)
+          : this.luongStep(x, memory, s, masks, combineKernel);
       features.push(out.feature);
       weights.push(out.weights);
       queries.push(out.query);
       s = out.state;
     }
     const stacked = tf.stack(features, 1); // [B, T, 2H] (additive) or [B, T, H] (Luong h̃)
-    const [kernel, bias] = this.bahdanau
-      ? [this.params[0]!, this.params[1]!]
-      : [this.params[1]!, this.params[2]!];
     return {
-      logits: linear(stacked, kernel.read(), bias.read()), // [B, T, V]
+      logits: linear(stacked, outputKernel.read(), outputBias.read()), // [B, T, V]
       weights: tf.concat(weights, 1), // [B, T, S]
-      queries: tf.stack(queries, 1).reshape([b!, t!, this.units]), // [B, T, H]
+      queries: tf.stack(queries, 1).reshape([b, t, this.units]), // [B, T, H]
       state: s,
     };
   }
 
   /** Bahdanau: 1) score with s_{t−1} 2) context c_t 3) cell on [y_{t−1}; c_t] 4) readout on [s_t; c_t]. */
-  private bahdanauStep(x: tf.Tensor, memory: tf.Tensor, state: tf.Tensor[], masks: AttentionMaskArgs) {
-    const query = state[0]!; // [B, H]
-    const { output, weights } = this.attend(query, memory, masks); // [B, H], [B, 1, S]
-    const [h, ...next] = this.cell.call([tf.concat([x, output], -1), ...state], {}) as tf.Tensor[]; // [B, H]
-    return { feature: tf.concat([h!, output], -1), weights, query, state: next }; // [B, 2H]
+  private bahdanauStep(
+    x: tf.Tensor,
+    memory: tf.Tensor,
+    state: CellState,
+    masks: AttentionMaskArgs,
+  ): StepResult {
+    const query = state[0]; // s_{t−1}, [B, H]
+    const { output, attention } = this.attend(query, memory, masks); // [B, H], [B, 1, S]
+    const { h, next } = this.cellStep(tf.concat([x, output], -1), state); // [B, H]
+    return { feature: tf.concat([h, output], -1), weights: attention, query, state: next }; // [B, 2H]
   }
 
   /** Luong: 1) cell on y_{t−1} 2) score with h_t 3) context c_t 4) h̃_t = tanh(W_c [c_t; h_t]) (eq. 5). */
-  private luongStep(x: tf.Tensor, memory: tf.Tensor, state: tf.Tensor[], masks: AttentionMaskArgs) {
-    const [h, ...next] = this.cell.call([x, ...state], {}) as tf.Tensor[]; // [B, H]
-    const { output, weights } = this.attend(h!, memory, masks); // [B, H], [B, 1, S]
-    const feature = tf.tanh(linear(tf.concat([output, h!], -1), this.params[0]!.read())); // [B, H]
-    return { feature, weights, query: h!, state: next };
+  private luongStep(
+    x: tf.Tensor,
+    memory: tf.Tensor,
+    state: CellState,
+    masks: AttentionMaskArgs,
+    combineKernel: tf.LayerVariable,
+  ): StepResult {
+    const { h, next } = this.cellStep(x, state); // [B, H]
+    const { output, attention } = this.attend(h, memory, masks); // [B, H], [B, 1, S]
+    const feature = tf.tanh(linear(tf.concat([output, h], -1), combineKernel.read())); // [B, H]
+    return { feature, weights: attention, query: h, state: next };
+  }
+
+  /** One cell step: tfjs's cells return `[h, ...next state]` (`[h, h]` GRU, `[h, h, c]` LSTM). */
+  private cellStep(input: tf.Tensor, state: CellState): { h: tf.Tensor; next: CellState } {
+    const [h, ...next] = cellState(this.cell.call([input, ...state], {}) as tf.Tensor[], "the cell output");
+    return { h, next: cellState(next, "the cell's next state") };
   }
 
   /** One query per example `[B, H]` against `memory [B, S, H]` → context `[B, H]` and weights `[B, 1, S]`. */
-  private attend(query: tf.Tensor, memory: tf.Tensor, masks: AttentionMaskArgs): AttentionResult {
-    const [b, s, h] = memory.shape as number[];
-    const q = query.reshape([b!, 1, h!]); // [B, 1, H]
-    let result: AttentionResult;
-    if (this.scorer !== null) result = this.scorer.callWithWeights([q, memory], masks);
+  private attend(query: tf.Tensor, memory: tf.Tensor, masks: AttentionMaskArgs): WithAttention {
+    const [b, s, h] = memory.shape as [number, number, number];
+    const q = query.reshape([b, 1, h]); // [B, 1, H]
+    let result: WithAttention;
+    if (this.scorer !== null) result = this.scorer.applyWithAttention([q, memory], masks);
     else {
       // Luong "dot": h_tᵀ h̄_s, then the shared masked softmax
       const scores = tf.matMul(q, memory, false, true); // [B, 1, S]
-      const weights = maskedSoftmax(scores, attentionMask(b!, 1, s!, masks, "AttentionRnnDecoder")); // [B, 1, S]
-      result = { output: tf.matMul(weights, memory), weights }; // [B, 1, H]
+      const weights = maskedSoftmax(scores, attentionMask(b, 1, s, masks, "AttentionRnnDecoder")); // [B, 1, S]
+      result = { output: tf.matMul(weights, memory), attention: weights }; // [B, 1, H]
     }
-    return { output: result.output.reshape([b!, h!]), weights: result.weights }; // [B, H]
+    return { output: result.output.reshape([b, h]), attention: result.attention }; // [B, H]
   }
 
-  /** Runs the layer (building it if needed) and returns logits `[B, T, V]` and weights `[B, T, S]`. */
-  callWithWeights(inputs: tf.Tensor[], kwargs: Omit<AttentionMaskArgs, "causal"> = {}): AttentionResult {
-    checkCallArgs("AttentionRnnDecoder.callWithWeights", kwargs, MASKS, NO_UPSTREAM_MASK);
-    const [output, weights] = this.apply(inputs, { ...kwargs, returnAttention: true }) as tf.Tensor[];
-    return { output: output!, weights: weights! };
+  /**
+   * `apply` that also returns the attention weights: logits `[B, T, V]`, attention `[B, T, S]` (the caller
+   * disposes both). Builds the layer on first use.
+   */
+  applyWithAttention(inputs: tf.Tensor[], kwargs: RnnDecoderAttentionArgs = {}): WithAttention {
+    const [output, attention] = applyReturningAttention<[tf.Tensor]>(this, inputs, kwargs, WITH_ATTENTION, 1);
+    return { output, attention };
+  }
+
+  /** The readout weights; the layer runs after `build` (through `apply`), so missing ones are a misuse. */
+  private builtReadout(): ReadoutWeights {
+    if (this.readout === null) {
+      throw new Error("AttentionRnnDecoder: run before build; use apply, applyWithAttention or build");
+    }
+    return this.readout;
   }
 
   override getConfig(): tf.serialization.ConfigDict {
@@ -248,3 +304,42 @@ export class AttentionRnnDecoder extends CompositeLayer {
 }
 
 tf.serialization.registerClass(AttentionRnnDecoder);
+
+/** The shape of the first input, `embedded [B, T, E]`, with a known width E. */
+function embeddedShape(inputShape: tf.Shape | tf.Shape[]): [number | null, number | null, number] {
+  const first = Array.isArray(inputShape[0]) ? (inputShape as tf.Shape[])[0] : undefined;
+  const [b = null, t = null, e] = first ?? [];
+  if (first?.length !== 3 || e === null || e === undefined) {
+    throw new RangeError(
+      `AttentionRnnDecoder: expects inputs [embedded [B, T, E], memory, h0 (, c0)] with a known E, got ${JSON.stringify(inputShape)}`,
+    );
+  }
+  return [b, t, e];
+}
+
+/** Checks the ranks of a run's inputs and that `state` has `count` tensors `[B, H]` (1 for GRU, 2 for LSTM). */
+function checkRunInputs(
+  embedded: tf.Tensor,
+  memory: tf.Tensor,
+  state: tf.Tensor[],
+  count: number,
+): CellState {
+  const where = "AttentionRnnDecoder";
+  if (embedded.rank !== 3)
+    throw new RangeError(`${where}: embedded must be [B, T, E], got [${embedded.shape}]`);
+  if (memory.rank !== 3) throw new RangeError(`${where}: memory must be [B, S, H], got [${memory.shape}]`);
+  if (state.length !== count || state.some((x) => x.rank !== 2)) {
+    const got = state.map((x) => `[${x.shape}]`).join(", ");
+    throw new RangeError(
+      `${where}: the initial state must be ${count} tensor(s) [B, H] for this cell, got ${got || "none"}`,
+    );
+  }
+  return cellState(state, "the initial state");
+}
+
+/** `list` as a cell state, which has at least one tensor. */
+function cellState(list: tf.Tensor[], what: string): CellState {
+  const [first, ...rest] = list;
+  if (first === undefined) throw new RangeError(`AttentionRnnDecoder: ${what} has no tensor`);
+  return [first, ...rest];
+}

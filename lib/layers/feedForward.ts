@@ -6,6 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { opt } from "../check/options.js";
+import { childSeed } from "../random/childSeed.js";
 import {
   type BaseLayerArgs,
   baseLayerArgs,
@@ -59,7 +60,7 @@ export class PositionwiseFeedForward extends tf.layers.Layer {
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const e = (inputShape as tf.Shape).at(-1)!;
-    const init = (k: number) => tf.initializers.glorotUniform({ seed: this.seed * 97 + k + 1 });
+    const init = (k: number) => tf.initializers.glorotUniform({ seed: childSeed(this.seed, `init/${k}`) });
     this.params = [
       this.addWeight("kernel1", [e, this.dFF], "float32", init(0)),
       this.addWeight("bias1", [this.dFF], "float32", tf.initializers.zeros()),
@@ -81,7 +82,7 @@ export class PositionwiseFeedForward extends tf.layers.Layer {
       const pre = linear(x, w1!, b1); // [B, T, dFF]
       let hidden = this.activation === "gelu" ? gelu(pre) : tf.relu(pre);
       if (kwargs.training && this.dropout > 0) {
-        hidden = tf.dropout(hidden, this.dropout, undefined, this.seed * 7919 + ++this.calls);
+        hidden = tf.dropout(hidden, this.dropout, undefined, childSeed(this.seed, `dropout/${++this.calls}`));
       }
       return linear(hidden, w2!, b2); // [B, T, E]
     });

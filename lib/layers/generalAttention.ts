@@ -7,6 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { opt } from "../check/options.js";
+import { childSeed } from "../random/childSeed.js";
 import { linear } from "./linear.js";
 import { ScoreAttention, type ScoreAttentionArgs } from "./scoreAttention.js";
 
@@ -29,7 +30,7 @@ export class GeneralAttention extends ScoreAttention {
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const [q, v, k = v] = inputShape as tf.Shape[];
-    const init = tf.initializers.glorotUniform({ seed: this.seed * 97 + 1 });
+    const init = tf.initializers.glorotUniform({ seed: childSeed(this.seed, "init/w") });
     this.kernel = this.addWeight("kernel", [q!.at(-1)!, k!.at(-1)!], "float32", init);
     this.built = true;
   }

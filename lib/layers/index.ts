@@ -1,13 +1,26 @@
 /** Tier 2 layers: attention as tfjs layers that return their weights, and the Transformer building blocks. */
-export { type AdditiveAttentionArgs, AdditiveAttention } from "./additiveAttention.js";
-export { type AttentionMaskArgs, attentionMask, maskedSoftmax, validLensMask } from "./attentionMask.js";
+export { AdditiveAttention, type AdditiveAttentionArgs } from "./additiveAttention.js";
+export {
+  type AttentionCallArgs,
+  type AttentionMaskArgs,
+  attentionMask,
+  maskedSoftmax,
+  validLensMask,
+} from "./attentionMask.js";
+export {
+  AttentionRnnDecoder,
+  type AttentionRnnDecoderArgs,
+  type DecoderRun,
+  type RnnDecoderAttentionArgs,
+  type RnnDecoderCallArgs,
+  recurrentArgs,
+} from "./attentionRnnDecoder.js";
 export { CompositeLayer } from "./compositeLayer.js";
 export { PositionwiseFeedForward, type PositionwiseFeedForwardArgs } from "./feedForward.js";
 export { GeneralAttention, type GeneralAttentionArgs } from "./generalAttention.js";
 export { LayerNorm, type LayerNormArgs } from "./layerNorm.js";
 export { linear } from "./linear.js";
 export {
-  type AttentionResult,
   MultiHeadAttention,
   type MultiHeadAttentionArgs,
   type MultiHeadAttentionCallArgs,
@@ -18,17 +31,16 @@ export {
   SinusoidalPositionalEncoding,
   type SinusoidalPositionalEncodingArgs,
 } from "./positionalEncoding.js";
-export { type DecoderLayerCallArgs, TransformerDecoderLayer } from "./transformerDecoderLayer.js";
+export { ScoreAttention, type ScoreAttentionArgs, type ScoreAttentionCallArgs } from "./scoreAttention.js";
+export {
+  type DecoderLayerAttention,
+  type DecoderLayerAttentionArgs,
+  type DecoderLayerCallArgs,
+  TransformerDecoderLayer,
+} from "./transformerDecoderLayer.js";
 export {
   type EncoderLayerCallArgs,
   TransformerEncoderLayer,
   type TransformerLayerArgs,
 } from "./transformerEncoderLayer.js";
-export { ScoreAttention, type ScoreAttentionArgs, type ScoreAttentionCallArgs } from "./scoreAttention.js";
-export {
-  AttentionRnnDecoder,
-  type AttentionRnnDecoderArgs,
-  type DecoderRun,
-  type RnnDecoderCallArgs,
-  recurrentArgs,
-} from "./attentionRnnDecoder.js";
+export type { WithAttention } from "./withAttention.js";

@@ -1,7 +1,7 @@
 /**
  * Multi-head scaled-dot-product attention as a tfjs layer that can return its attention weights.
  * Follows: Vaswani et al. 2017 §3.2.2; tfjs/Keras `MultiHeadAttention` (inputs query/value/key, call-time
- * masks, `callAndReturnAttentionScores`); tier-1 `multiHeadAttend`, which it equals with the same weights.
+ * masks, `return_attention_scores`); tier-1 `multiHeadAttend`, which it equals with the same weights.
  *
  * Weight layout (`getWeights()` order), E_q/E_k/E_v the input widths, N heads of size H, E_out the output width:
  *   0 `queryKernel [E_q, N·H]` = W_q, 1 `keyKernel [E_k, N·H]` = W_k, 2 `valueKernel [E_v, N·H]` = W_v,
@@ -11,10 +11,11 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { opt } from "../check/options.js";
+import { childSeed } from "../random/childSeed.js";
 import {
   ATTENTION_CALL_SPEC,
   ATTENTION_MASK_SPEC,
-  type AttentionMaskArgs,
+  type AttentionCallArgs,
   attentionMask,
   maskedSoftmax,
   NO_UPSTREAM_MASK,
@@ -29,6 +30,7 @@ import {
   SIZE,
 } from "./layerOptions.js";
 import { linear } from "./linear.js";
+import { type AttentionCallRules, applyReturningAttention, type WithAttention } from "./withAttention.js";
 
 /** Constructor arguments of {@link MultiHeadAttention}. */
 export interface MultiHeadAttentionArgs extends BaseLayerArgs {
@@ -42,7 +44,10 @@ export interface MultiHeadAttentionArgs extends BaseLayerArgs {
   useBias?: boolean;
   /** Dropout rate on the attention weights while training. Default 0. */
   dropout?: number;
-  /** Always apply a causal mask. Default `false` (a call can still ask with `causal`). */
+  /**
+   * The default of the call option `causal`: when `true`, every call masks causally unless it passes
+   * `causal: false`. Default `false` (a call can still ask with `causal: true`).
+   */
   useCausalMask?: boolean;
   /** Seed of the weight initializers and of dropout. Default 0. */
   seed?: number;
@@ -60,18 +65,22 @@ const ARGS = {
 };
 
 /** Call arguments: masks, training mode, and whether to return the weights too. */
-export interface MultiHeadAttentionCallArgs extends AttentionMaskArgs {
-  /** Dropout on when true. Default `false`. */
-  training?: boolean;
-  /** Return `[output, weights]` instead of `output`. Default `false`. */
+export interface MultiHeadAttentionCallArgs extends AttentionCallArgs {
+  /** Return `[output, weights [B, N, T, S]]` instead of `output`. Default `false`. */
   returnAttention?: boolean;
 }
 
-/** Output `[B, T, E_out]` and attention weights `[B, N, T, S]`. */
-export interface AttentionResult {
-  output: tf.Tensor;
-  weights: tf.Tensor;
+/** The rules of {@link AttentionCallArgs}, for {@link MultiHeadAttention.applyWithAttention}. */
+const WITH_ATTENTION: AttentionCallRules = { spec: ATTENTION_MASK_SPEC, mask: NO_UPSTREAM_MASK };
+
+/** One of the four projections: kernel `[E_in, E_out]` and, with `useBias`, bias `[E_out]`. */
+interface Projection {
+  kernel: tf.LayerVariable;
+  bias: tf.LayerVariable | undefined;
 }
+
+/** The four projections by name (W_q, W_k, W_v, W_o), in the order of the weight layout. */
+type Projections = Record<"query" | "key" | "value" | "output", Projection>;
 
 /** Multi-head attention. Inputs: `query [B, T, E_q]`, or `[query, value [B, S, E_v]]`, or `[query, value, key [B, S, E_k]]`. */
 export class MultiHeadAttention extends tf.layers.Layer {
@@ -84,8 +93,7 @@ export class MultiHeadAttention extends tf.layers.Layer {
   readonly useCausalMask: boolean;
   readonly seed: number;
   private calls = 0;
-  private kernels: tf.LayerVariable[] = [];
-  private biases: tf.LayerVariable[] = [];
+  private projections: Projections | null = null;
 
   constructor(args: MultiHeadAttentionArgs) {
     super(baseLayerArgs(checkLayerArgs("MultiHeadAttention", args, ARGS, ["keyDim", "outputDim"])));
@@ -110,27 +118,30 @@ export class MultiHeadAttention extends tf.layers.Layer {
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const [q, v, k] = splitShapes(inputShape);
-    const width = this.numHeads * this.headSize(q.at(-1)!); // N·H
-    const outDim = this.outputDim ?? q.at(-1)!;
-    const init = (k: number) => tf.initializers.glorotUniform({ seed: this.seed * 97 + k + 1 });
-    const names = ["query", "key", "value", "output"];
-    const rows = [q.at(-1)!, k.at(-1)!, v.at(-1)!, width];
-    const cols = [width, width, width, outDim];
-    this.kernels = names.map((n, i) =>
-      this.addWeight(`${n}Kernel`, [rows[i]!, cols[i]!], "float32", init(i)),
-    );
-    if (this.useBias) {
-      this.biases = names.map((n, i) =>
-        this.addWeight(`${n}Bias`, [cols[i]!], "float32", tf.initializers.zeros()),
-      );
-    }
+    const [qs, vs, ks] = splitShapes(inputShape);
+    const [eq, ev, ek] = [width(qs, "query"), width(vs, "value"), width(ks, "key")]; // E_q, E_v, E_k
+    const n = this.numHeads * this.headSize(eq); // N·H
+    const outDim = this.outputDim ?? eq;
+    const init = (k: number) => tf.initializers.glorotUniform({ seed: childSeed(this.seed, `init/${k}`) });
+    const kernel = (name: string, rows: number, cols: number, k: number) =>
+      this.addWeight(`${name}Kernel`, [rows, cols], "float32", init(k));
+    // the four kernels first, then the four biases: the weight layout above
+    const [wq, wk, wv] = [kernel("query", eq, n, 0), kernel("key", ek, n, 1), kernel("value", ev, n, 2)];
+    const wo = kernel("output", n, outDim, 3);
+    const bias = (name: string, cols: number) =>
+      this.useBias ? this.addWeight(`${name}Bias`, [cols], "float32", tf.initializers.zeros()) : undefined;
+    this.projections = {
+      query: { kernel: wq, bias: bias("query", n) },
+      key: { kernel: wk, bias: bias("key", n) },
+      value: { kernel: wv, bias: bias("value", n) },
+      output: { kernel: wo, bias: bias("output", outDim) },
+    };
     this.built = true;
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
     const [q] = splitShapes(inputShape);
-    return [...q.slice(0, -1), this.outputDim ?? q.at(-1)!];
+    return [...q.slice(0, -1), this.outputDim ?? width(q, "query")];
   }
 
   override call(
@@ -139,39 +150,39 @@ export class MultiHeadAttention extends tf.layers.Layer {
   ): tf.Tensor | tf.Tensor[] {
     checkCallArgs("MultiHeadAttention", kwargs, ATTENTION_CALL_SPEC, NO_UPSTREAM_MASK);
     return tf.tidy(() => {
-      const { output, weights } = this.attend(inputs, kwargs);
-      return kwargs.returnAttention ? [output, weights] : output;
+      const { output, attention } = this.attend(inputs, kwargs);
+      return kwargs.returnAttention ? [output, attention] : output;
     });
   }
 
-  /** Runs the layer (building it if needed) and returns the output and the attention weights. */
-  callWithWeights(
-    inputs: tf.Tensor | tf.Tensor[],
-    kwargs: AttentionMaskArgs & { training?: boolean } = {},
-  ): AttentionResult {
-    checkCallArgs("MultiHeadAttention.callWithWeights", kwargs, ATTENTION_MASK_SPEC, NO_UPSTREAM_MASK);
-    const [output, weights] = this.apply(inputs, { ...kwargs, returnAttention: true }) as tf.Tensor[];
-    return { output: output!, weights: weights! };
+  /**
+   * `apply` that also returns the attention weights: output `[B, T, E_out]`, attention `[B, N, T, S]` (the
+   * caller disposes both). Builds the layer on first use.
+   * @example
+   *   const { output, attention } = new MultiHeadAttention({ numHeads: 2 }).applyWithAttention(tf.ones([1, 3, 4]), { causal: true });
+   *   output.shape; // [1, 3, 4]
+   *   attention.shape; // [1, 2, 3, 3] (row 0 is [1, 0, 0] in both heads)
+   */
+  applyWithAttention(inputs: tf.Tensor | tf.Tensor[], kwargs: AttentionCallArgs = {}): WithAttention {
+    const [output, attention] = applyReturningAttention<[tf.Tensor]>(this, inputs, kwargs, WITH_ATTENTION, 1);
+    return { output, attention };
   }
 
-  private attend(inputs: tf.Tensor | tf.Tensor[], kwargs: MultiHeadAttentionCallArgs): AttentionResult {
-    const list = Array.isArray(inputs) ? inputs : [inputs];
-    const query = list[0]!;
-    const value = list[1] ?? query;
-    const key = list[2] ?? value;
-    const [b, t] = query.shape as number[];
-    const s = value.shape[1]!;
-    const [nh, h] = [this.numHeads, this.headSize(query.shape[2]!)];
+  private attend(inputs: tf.Tensor | tf.Tensor[], kwargs: MultiHeadAttentionCallArgs): WithAttention {
+    const [query, value, key] = splitInputs(inputs);
+    const [b, t, e] = query.shape;
+    const s = value.shape[1];
+    const [nh, h] = [this.numHeads, this.headSize(e)];
     // 1) project: one fused [E, 3·N·H] matMul for self-attention, else three
     const [q, k, v] = this.project(query, value, key); // [B, T, N·H], [B, S, N·H], [B, S, N·H]
     // 2) split heads: column block n → head n
-    const heads = (x: tf.Tensor, len: number) => x.reshape([b!, len, nh, h]).transpose([0, 2, 1, 3]);
-    const [qh, kh, vh] = [heads(q, t!), heads(k, s), heads(v, s)]; // [B, N, T, H], [B, N, S, H], [B, N, S, H]
+    const heads = (x: tf.Tensor, len: number) => x.reshape([b, len, nh, h]).transpose([0, 2, 1, 3]);
+    const [qh, kh, vh] = [heads(q, t), heads(k, s), heads(v, s)]; // [B, N, T, H], [B, N, S, H], [B, N, S, H]
     // 3) score: Q Kᵀ / √H
     const scores = tf.mul(tf.matMul(qh, kh, false, true), 1 / Math.sqrt(h)); // [B, N, T, S]
-    // 4) mask 5) softmax
+    // 4) mask (a call's `causal` wins over `useCausalMask`) 5) softmax
     const masks = { ...kwargs, causal: kwargs.causal ?? this.useCausalMask };
-    const mask = attentionMask(b!, t!, s, masks, "MultiHeadAttention");
+    const mask = attentionMask(b, t, s, masks, "MultiHeadAttention");
     const weights = maskedSoftmax(scores, mask === null ? null : mask.expandDims(1)); // [B, N, T, S]
     const dropped =
       kwargs.training && this.dropout > 0
@@ -181,25 +192,46 @@ export class MultiHeadAttention extends tf.layers.Layer {
     const context = tf
       .matMul(dropped, vh)
       .transpose([0, 2, 1, 3])
-      .reshape([b!, t!, nh * h]); // [B, T, N·H]
-    const output = linear(context, this.kernels[3]!.read(), this.biases[3]?.read()); // [B, T, E_out]
-    return { output, weights };
+      .reshape([b, t, nh * h]); // [B, T, N·H]
+    const { kernel, bias } = this.builtProjections().output;
+    const output = linear(context, kernel.read(), bias?.read()); // [B, T, E_out]
+    return { output, attention: weights };
   }
 
-  private project(query: tf.Tensor, value: tf.Tensor, key: tf.Tensor): tf.Tensor[] {
-    const [wq, wk, wv] = this.kernels.map((w) => w.read());
-    const [bq, bk, bv] = this.biases.map((w) => w.read());
+  /** Q, K, V: `query [B, T, E_q]` → `[B, T, N·H]`, `value`/`key [B, S, ·]` → `[B, S, N·H]`. */
+  private project(
+    query: tf.Tensor3D,
+    value: tf.Tensor3D,
+    key: tf.Tensor3D,
+  ): [tf.Tensor, tf.Tensor, tf.Tensor] {
+    const p = this.builtProjections();
+    const affine = (x: tf.Tensor, w: Projection) => linear(x, w.kernel.read(), w.bias?.read());
     if (query === value && value === key) {
-      const w = tf.concat([wq!, wk!, wv!], 1); // [E, 3·N·H]
-      const bias = this.useBias ? tf.concat([bq!, bk!, bv!]) : undefined; // [3·N·H]
-      return tf.split(linear(query, w, bias), 3, 2); // 3 × [B, T, N·H]
+      const parts = [p.query, p.key, p.value];
+      const w = tf.concat(
+        parts.map((x) => x.kernel.read()),
+        1,
+      ); // [E, 3·N·H]
+      const biases = parts.flatMap((x) => (x.bias === undefined ? [] : [x.bias.read()]));
+      const bias = biases.length === 0 ? undefined : tf.concat(biases); // [3·N·H]
+      const [q, k, v] = tf.split(linear(query, w, bias), 3, 2); // 3 × [B, T, N·H]
+      if (q === undefined || k === undefined || v === undefined)
+        throw new Error("MultiHeadAttention: split gave < 3");
+      return [q, k, v];
     }
-    return [linear(query, wq!, bq), linear(key, wk!, bk), linear(value, wv!, bv)];
+    return [affine(query, p.query), affine(key, p.key), affine(value, p.value)];
+  }
+
+  /** The projections; `call` runs after `build` (through `apply`), so a missing one is a misuse. */
+  private builtProjections(): Projections {
+    if (this.projections === null) {
+      throw new Error("MultiHeadAttention: call before build; use apply or applyWithAttention");
+    }
+    return this.projections;
   }
 
   private nextSeed(): number {
-    this.calls += 1;
-    return this.seed * 7919 + this.calls;
+    return childSeed(this.seed, `dropout/${++this.calls}`);
   }
 
   override getConfig(): tf.serialization.ConfigDict {
@@ -216,12 +248,38 @@ export class MultiHeadAttention extends tf.layers.Layer {
   }
 }
 
-/** `[query, value, key]` shapes from one shape (self-attention) or a list of two or three. */
+/** `[query, value, key]` shapes from one shape (self-attention) or a list of one to three. */
 function splitShapes(inputShape: tf.Shape | tf.Shape[]): [tf.Shape, tf.Shape, tf.Shape] {
   const list = Array.isArray(inputShape[0]) ? (inputShape as tf.Shape[]) : [inputShape as tf.Shape];
-  const q = list[0]!;
-  const v = list[1] ?? q;
-  return [q, v, list[2] ?? v];
+  const [q, v = q, k = v] = list;
+  if (q === undefined || v === undefined || k === undefined || list.length > 3) {
+    throw new RangeError(`MultiHeadAttention: expects 1 to 3 inputs (query, value, key), got ${list.length}`);
+  }
+  return [q, v, k];
+}
+
+/** The last (feature) dimension of an input shape, which the weights need. */
+function width(shape: tf.Shape, name: "query" | "value" | "key"): number {
+  const e = shape.at(-1);
+  if (shape.length !== 3 || e === null || e === undefined) {
+    throw new RangeError(
+      `MultiHeadAttention: ${name} must be [B, length, width] with a known width, got [${shape.join(", ")}]`,
+    );
+  }
+  return e;
+}
+
+/** `[query, value, key]` from one tensor (self-attention) or a list of one to three, each `[B, ·, ·]`. */
+function splitInputs(inputs: tf.Tensor | tf.Tensor[]): [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D] {
+  const list = Array.isArray(inputs) ? inputs : [inputs];
+  const [query, value = query, key = value] = list;
+  if (query === undefined || value === undefined || key === undefined || list.length > 3) {
+    throw new RangeError(`MultiHeadAttention: expects 1 to 3 inputs (query, value, key), got ${list.length}`);
+  }
+  width(query.shape, "query");
+  width(value.shape, "value");
+  width(key.shape, "key");
+  return [query as tf.Tensor3D, value as tf.Tensor3D, key as tf.Tensor3D];
 }
 
 tf.serialization.registerClass(MultiHeadAttention);

@@ -6,6 +6,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { opt } from "../check/options.js";
 import { sinusoidalPositionalEncoding } from "../math/positional.js";
+import { childSeed } from "../random/childSeed.js";
+import { tfSeed } from "../tfjs/seed.js";
 import {
   type BaseLayerArgs,
   baseLayerArgs,
@@ -94,7 +96,10 @@ export class LearnedPositionalEncoding extends tf.layers.Layer {
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
-    const init = tf.initializers.randomNormal({ stddev: this.stddev, seed: this.seed * 97 + 1 });
+    const init = tf.initializers.randomNormal({
+      stddev: this.stddev,
+      seed: tfSeed(childSeed(this.seed, "init/embedding")),
+    });
     this.table = this.addWeight("embeddings", [this.maxLength, shape.at(-1)!], "float32", init);
     this.built = true;
   }

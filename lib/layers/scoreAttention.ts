@@ -5,10 +5,11 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { OptionSpec } from "../check/options.js";
+import { childSeed } from "../random/childSeed.js";
 import {
   ATTENTION_CALL_SPEC,
   ATTENTION_MASK_SPEC,
-  type AttentionMaskArgs,
+  type AttentionCallArgs,
   attentionMask,
   maskedSoftmax,
   NO_UPSTREAM_MASK,
@@ -21,13 +22,16 @@ import {
   RATE,
   SEED,
 } from "./layerOptions.js";
-import type { AttentionResult } from "./multiHeadAttention.js";
+import { type AttentionCallRules, applyReturningAttention, type WithAttention } from "./withAttention.js";
 
 /** Call arguments: masks, training mode, and whether to return the weights `[B, T, S]` too. */
-export interface ScoreAttentionCallArgs extends AttentionMaskArgs {
-  training?: boolean;
+export interface ScoreAttentionCallArgs extends AttentionCallArgs {
+  /** Return `[output, weights [B, T, S]]` instead of `output`. Default `false`. */
   returnAttention?: boolean;
 }
+
+/** The rules of {@link ScoreAttention.applyWithAttention}'s options. */
+const WITH_ATTENTION: AttentionCallRules = { spec: ATTENTION_MASK_SPEC, mask: NO_UPSTREAM_MASK };
 
 /** Constructor arguments shared by the score attention layers. */
 export interface ScoreAttentionArgs extends BaseLayerArgs {
@@ -57,8 +61,8 @@ export abstract class ScoreAttention extends tf.layers.Layer {
   protected abstract scores(query: tf.Tensor, key: tf.Tensor): tf.Tensor;
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const [q, v] = inputShape as tf.Shape[];
-    return [...q!.slice(0, -1), v!.at(-1)!];
+    const [q, v] = splitShapes(this.getClassName(), inputShape);
+    return [...q.slice(0, -1), v.at(-1) ?? null];
   }
 
   override call(
@@ -67,33 +71,65 @@ export abstract class ScoreAttention extends tf.layers.Layer {
   ): tf.Tensor | tf.Tensor[] {
     checkCallArgs(this.getClassName(), kwargs, ATTENTION_CALL_SPEC, NO_UPSTREAM_MASK);
     return tf.tidy(() => {
-      const [query, value, key = value] = inputs as tf.Tensor[];
-      const [b, t] = query!.shape as number[];
-      const s = value!.shape[1]!;
+      const [query, value, key] = splitInputs(this.getClassName(), inputs);
+      const [b, t] = query.shape;
+      const s = value.shape[1];
       // 1) score 2) mask 3) softmax 4) weight the values
-      const scores = this.scores(query!, key!); // [B, T, S]
-      const weights = maskedSoftmax(scores, attentionMask(b!, t!, s, kwargs, this.getClassName())); // [B, T, S]
+      const scores = this.scores(query, key); // [B, T, S]
+      const weights = maskedSoftmax(scores, attentionMask(b, t, s, kwargs, this.getClassName())); // [B, T, S]
       const dropped =
         kwargs.training && this.dropout > 0
-          ? tf.dropout(weights, this.dropout, undefined, this.seed * 7919 + ++this.calls)
+          ? tf.dropout(weights, this.dropout, undefined, childSeed(this.seed, `dropout/${++this.calls}`))
           : weights;
-      const output = tf.matMul(dropped, value!); // [B, T, D_v]
+      const output = tf.matMul(dropped, value); // [B, T, D_v]
       return kwargs.returnAttention ? [output, weights] : output;
     });
   }
 
-  /** Runs the layer (building it if needed) and returns the output `[B, T, D_v]` and weights `[B, T, S]`. */
-  callWithWeights(
-    inputs: tf.Tensor[],
-    kwargs: AttentionMaskArgs & { training?: boolean } = {},
-  ): AttentionResult {
-    const where = `${this.getClassName()}.callWithWeights`;
-    checkCallArgs(where, kwargs, ATTENTION_MASK_SPEC, NO_UPSTREAM_MASK);
-    const [output, weights] = this.apply(inputs, { ...kwargs, returnAttention: true }) as tf.Tensor[];
-    return { output: output!, weights: weights! };
+  /**
+   * `apply` that also returns the attention weights: output `[B, T, D_v]`, attention `[B, T, S]` (the caller
+   * disposes both). Builds the layer on first use.
+   */
+  applyWithAttention(inputs: tf.Tensor[], kwargs: AttentionCallArgs = {}): WithAttention {
+    const [output, attention] = applyReturningAttention<[tf.Tensor]>(this, inputs, kwargs, WITH_ATTENTION, 1);
+    return { output, attention };
   }
 
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), dropout: this.dropout, seed: this.seed };
   }
+}
+
+/** `[query, value, key]` shapes from `[query, value]` or `[query, value, key]`. */
+function splitShapes(where: string, inputShape: tf.Shape | tf.Shape[]): [tf.Shape, tf.Shape, tf.Shape] {
+  const list = Array.isArray(inputShape[0]) ? (inputShape as tf.Shape[]) : [];
+  const [q, v, k = v] = list;
+  if (q === undefined || v === undefined || k === undefined || list.length > 3) {
+    throw new RangeError(
+      `${where}: expects inputs [query, value] or [query, value, key], got ${list.length}`,
+    );
+  }
+  return [q, v, k];
+}
+
+/** `[query [B, T, D_q], value [B, S, D_v], key [B, S, D_k]]` from `[query, value]` or `[query, value, key]`. */
+function splitInputs(
+  where: string,
+  inputs: tf.Tensor | tf.Tensor[],
+): [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D] {
+  const list = Array.isArray(inputs) ? inputs : [];
+  const [query, value, key = value] = list;
+  if (query === undefined || value === undefined || key === undefined || list.length > 3) {
+    throw new RangeError(
+      `${where}: expects inputs [query, value] or [query, value, key], got ${list.length}`,
+    );
+  }
+  for (const [name, x] of [
+    ["query", query],
+    ["value", value],
+    ["key", key],
+  ] as const) {
+    if (x.rank !== 3) throw new RangeError(`${where}: ${name} must be [B, length, width], got [${x.shape}]`);
+  }
+  return [query as tf.Tensor3D, value as tf.Tensor3D, key as tf.Tensor3D];
 }

@@ -8,6 +8,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { opt } from "../check/options.js";
+import { childSeed } from "../random/childSeed.js";
 import { NO_UPSTREAM_MASK } from "./attentionMask.js";
 import { CompositeLayer } from "./compositeLayer.js";
 import { PositionwiseFeedForward } from "./feedForward.js";
@@ -22,20 +23,33 @@ import {
   transformerLayerBase,
   transformerLayerDefaults,
 } from "./transformerEncoderLayer.js";
+import { type AttentionCallRules, applyReturningAttention, type WithAttention } from "./withAttention.js";
 
-/** Call arguments of the decoder layer. */
-export interface DecoderLayerCallArgs {
+/** What {@link TransformerDecoderLayer.applyWithAttention} takes: the padding of both sides, training mode. */
+export interface DecoderLayerAttentionArgs {
   /** Valid lengths of the memory (source padding), `[B]`, integers in [0, S]. Default: no padding. */
   memoryValidLens?: MaskInput;
   /** Valid lengths of the target, `[B]`, integers in [0, T], on top of the causal mask. Default: none. */
   validLens?: MaskInput;
   training?: boolean;
+}
+
+/** Call arguments of the decoder layer. */
+export interface DecoderLayerCallArgs extends DecoderLayerAttentionArgs {
   /** Return `[output, selfWeights [B, N, T, T], crossWeights [B, N, T, S]]`. Default `false`. */
   returnAttention?: boolean;
 }
 
-/** The rules of {@link DecoderLayerCallArgs}. */
-const CALL_SPEC = { memoryValidLens: opt.any(), validLens: opt.any(), returnAttention: opt.boolean() };
+/** The decoder layer's two maps: causal self-attention `[B, N, T, T]`, cross-attention `[B, N, T, S]`. */
+export type DecoderLayerAttention = {
+  self: tf.Tensor;
+  cross: tf.Tensor;
+};
+
+/** The rules of {@link DecoderLayerAttentionArgs} and {@link DecoderLayerCallArgs}. */
+const MASKS = { memoryValidLens: opt.any(), validLens: opt.any() };
+const CALL_SPEC = { ...MASKS, returnAttention: opt.boolean() };
+const WITH_ATTENTION: AttentionCallRules = { spec: MASKS, mask: NO_UPSTREAM_MASK };
 
 /** Decoder layer: inputs `[x [B, T, E], memory [B, S, E]]` → `[B, T, E]`. */
 export class TransformerDecoderLayer extends CompositeLayer {
@@ -55,10 +69,19 @@ export class TransformerDecoderLayer extends CompositeLayer {
       numHeads,
       dropout,
       useCausalMask: true,
-      seed: seed * 10 + 1,
+      seed: childSeed(seed, "selfAttention"),
     });
-    this.crossAttention = new MultiHeadAttention({ numHeads, dropout, seed: seed * 10 + 2 });
-    this.feedForward = new PositionwiseFeedForward({ dFF, activation, dropout, seed: seed * 10 + 3 });
+    this.crossAttention = new MultiHeadAttention({
+      numHeads,
+      dropout,
+      seed: childSeed(seed, "crossAttention"),
+    });
+    this.feedForward = new PositionwiseFeedForward({
+      dFF,
+      activation,
+      dropout,
+      seed: childSeed(seed, "feedForward"),
+    });
     this.norms = [0, 1, 2].map(() => new LayerNorm({ epsilon }));
   }
 
@@ -67,23 +90,28 @@ export class TransformerDecoderLayer extends CompositeLayer {
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const [x, memory] = inputShape as tf.Shape[];
-    this.buildSublayer(this.selfAttention, x!);
-    this.buildSublayer(this.crossAttention, [x!, memory!]);
-    for (const layer of [this.feedForward, ...this.norms]) this.buildSublayer(layer, x!);
+    const [x, memory] = twoInputs(Array.isArray(inputShape[0]) ? (inputShape as tf.Shape[]) : []);
+    this.buildSublayer(this.selfAttention, x);
+    this.buildSublayer(this.crossAttention, [x, memory]);
+    for (const layer of [this.feedForward, ...this.norms]) this.buildSublayer(layer, x);
     this.built = true;
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    return (inputShape as tf.Shape[])[0]!;
+    return twoInputs(Array.isArray(inputShape[0]) ? (inputShape as tf.Shape[]) : [])[0];
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: DecoderLayerCallArgs = {}): tf.Tensor | tf.Tensor[] {
     checkCallArgs("TransformerDecoderLayer", kwargs, CALL_SPEC, NO_UPSTREAM_MASK);
     return tf.tidy(() => {
-      const [x, memory] = inputs as tf.Tensor[];
+      const [x, memory] = twoInputs(Array.isArray(inputs) ? inputs : [inputs]);
       const { training } = kwargs;
-      const [b, t, s] = [x!.shape[0]!, x!.shape[1]!, memory!.shape[1]!];
+      const [b, t, s] = [x.shape[0], x.shape[1], memory.shape[1]];
+      if (b === undefined || t === undefined || s === undefined || x.rank !== 3 || memory.rank !== 3) {
+        throw new RangeError(
+          `TransformerDecoderLayer: x and memory must be [B, T, E] and [B, S, E], got [${x.shape}], [${memory.shape}]`,
+        );
+      }
       const lens = (name: string, v: MaskInput | undefined, max: number, what: string) =>
         v === undefined
           ? undefined
@@ -99,30 +127,62 @@ export class TransformerDecoderLayer extends CompositeLayer {
       const memoryValidLens = lens("memoryValidLens", kwargs.memoryValidLens, s, "the memory length");
       const weights: tf.Tensor[] = [];
       const selfAttend = (h: tf.Tensor) => {
-        const r = this.selfAttention.callWithWeights(h, { validLens, training });
-        weights.push(r.weights); // [B, N, T, T]
+        const r = this.selfAttention.applyWithAttention(h, { validLens, training });
+        weights.push(r.attention); // [B, N, T, T]
         return r.output;
       };
       const crossAttend = (h: tf.Tensor) => {
-        const r = this.crossAttention.callWithWeights([h, memory!], { validLens: memoryValidLens, training });
-        weights.push(r.weights); // [B, N, T, S]
+        const r = this.crossAttention.applyWithAttention([h, memory], {
+          validLens: memoryValidLens,
+          training,
+        });
+        weights.push(r.attention); // [B, N, T, S]
         return r.output;
       };
-      let y = residual(this, x!, selfAttend, 0, training);
+      let y = residual(this, x, selfAttend, 0, training);
       y = residual(this, y, crossAttend, 1, training);
       y = residual(this, y, (h) => this.feedForward.apply(h, { training }) as tf.Tensor, 2, training);
       return kwargs.returnAttention ? [y, ...weights] : y;
     });
   }
 
+  /**
+   * `apply` that also returns both attention maps: output `[B, T, E]`, attention `{ self [B, N, T, T],
+   * cross [B, N, T, S] }` (the caller disposes all three). Builds the layer on first use.
+   */
+  applyWithAttention(
+    inputs: [tf.Tensor, tf.Tensor],
+    kwargs: DecoderLayerAttentionArgs = {},
+  ): WithAttention<DecoderLayerAttention> {
+    const [output, self, cross] = applyReturningAttention<[tf.Tensor, tf.Tensor]>(
+      this,
+      inputs,
+      kwargs,
+      WITH_ATTENTION,
+      2,
+    );
+    return { output, attention: { self, cross } };
+  }
+
   /** A seed for the next dropout mask (a fresh one each call, reproducible from `seed`). */
   nextSeed(): number {
-    return this.args.seed * 7919 + 104729 + ++this.calls;
+    return childSeed(this.args.seed, `dropout/${++this.calls}`);
   }
 
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), ...this.args };
   }
+}
+
+/** `[x, memory]`: the decoder layer takes exactly two inputs (shapes or tensors). */
+function twoInputs<T>(list: T[]): [T, T] {
+  const [x, memory] = list;
+  if (x === undefined || memory === undefined || list.length !== 2) {
+    throw new RangeError(
+      `TransformerDecoderLayer: expects inputs [x [B, T, E], memory [B, S, E]], got ${list.length}`,
+    );
+  }
+  return [x, memory];
 }
 
 tf.serialization.registerClass(TransformerDecoderLayer);

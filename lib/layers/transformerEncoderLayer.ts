@@ -9,7 +9,13 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { opt } from "../check/options.js";
-import { ATTENTION_CALL_SPEC, type AttentionMaskArgs, NO_UPSTREAM_MASK } from "./attentionMask.js";
+import { childSeed } from "../random/childSeed.js";
+import {
+  ATTENTION_CALL_SPEC,
+  ATTENTION_MASK_SPEC,
+  type AttentionCallArgs,
+  NO_UPSTREAM_MASK,
+} from "./attentionMask.js";
 import { CompositeLayer } from "./compositeLayer.js";
 import { FFN_ACTIVATIONS, PositionwiseFeedForward } from "./feedForward.js";
 import { EPSILON, LayerNorm } from "./layerNorm.js";
@@ -23,6 +29,7 @@ import {
   SIZE,
 } from "./layerOptions.js";
 import { MultiHeadAttention } from "./multiHeadAttention.js";
+import { type AttentionCallRules, applyReturningAttention, type WithAttention } from "./withAttention.js";
 
 /** Constructor arguments shared by the encoder and decoder layers. */
 export interface TransformerLayerArgs extends BaseLayerArgs {
@@ -59,11 +66,13 @@ export function transformerLayerBase(where: string, args: TransformerLayerArgs):
 }
 
 /** Call arguments of the encoder layer: padding mask of the input, training mode, weights on request. */
-export interface EncoderLayerCallArgs extends AttentionMaskArgs {
-  training?: boolean;
+export interface EncoderLayerCallArgs extends AttentionCallArgs {
   /** Return `[output, selfAttentionWeights [B, N, T, T]]`. Default `false`. */
   returnAttention?: boolean;
 }
+
+/** The rules of {@link TransformerEncoderLayer.applyWithAttention}'s options (the masks and `training`). */
+const WITH_ATTENTION: AttentionCallRules = { spec: ATTENTION_MASK_SPEC, mask: NO_UPSTREAM_MASK };
 
 /** Every setting of a Transformer layer, defaults filled in. */
 export type TransformerLayerSettings = Required<Omit<TransformerLayerArgs, keyof BaseLayerArgs>>;
@@ -94,8 +103,17 @@ export class TransformerEncoderLayer extends CompositeLayer {
     super(transformerLayerBase("TransformerEncoderLayer", args));
     this.args = transformerLayerDefaults(args);
     const { numHeads, dFF, dropout, activation, layerNormEpsilon: epsilon, seed } = this.args;
-    this.selfAttention = new MultiHeadAttention({ numHeads, dropout, seed: seed * 10 + 1 });
-    this.feedForward = new PositionwiseFeedForward({ dFF, activation, dropout, seed: seed * 10 + 2 });
+    this.selfAttention = new MultiHeadAttention({
+      numHeads,
+      dropout,
+      seed: childSeed(seed, "selfAttention"),
+    });
+    this.feedForward = new PositionwiseFeedForward({
+      dFF,
+      activation,
+      dropout,
+      seed: childSeed(seed, "feedForward"),
+    });
     this.norms = [0, 1].map(() => new LayerNorm({ epsilon }));
   }
 
@@ -116,23 +134,32 @@ export class TransformerEncoderLayer extends CompositeLayer {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: EncoderLayerCallArgs = {}): tf.Tensor | tf.Tensor[] {
     checkCallArgs("TransformerEncoderLayer", kwargs, ATTENTION_CALL_SPEC, NO_UPSTREAM_MASK);
     return tf.tidy(() => {
-      const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+      const x = onlyInput(inputs);
       const { training, validLens, attentionMask, causal } = kwargs;
-      let weights: tf.Tensor | undefined;
+      const weights: tf.Tensor[] = []; // the one self-attention map [B, N, T, T]
       const attend = (h: tf.Tensor) => {
-        const r = this.selfAttention.callWithWeights(h, { validLens, attentionMask, causal, training });
-        weights = r.weights; // [B, N, T, T]
+        const r = this.selfAttention.applyWithAttention(h, { validLens, attentionMask, causal, training });
+        weights.push(r.attention);
         return r.output;
       };
       const y = residual(this, x, attend, 0, training);
       const out = residual(this, y, (h) => this.feedForward.apply(h, { training }) as tf.Tensor, 1, training);
-      return kwargs.returnAttention ? [out, weights!] : out;
+      return kwargs.returnAttention ? [out, ...weights] : out;
     });
+  }
+
+  /**
+   * `apply` that also returns the self-attention weights: output `[B, T, E]`, attention `[B, N, T, T]` (the
+   * caller disposes both). Builds the layer on first use.
+   */
+  applyWithAttention(x: tf.Tensor, kwargs: AttentionCallArgs = {}): WithAttention {
+    const [output, attention] = applyReturningAttention<[tf.Tensor]>(this, x, kwargs, WITH_ATTENTION, 1);
+    return { output, attention };
   }
 
   /** A seed for the next dropout mask (a fresh one each call, reproducible from `seed`). */
   nextSeed(): number {
-    return this.args.seed * 7919 + 104729 + ++this.calls;
+    return childSeed(this.args.seed, `dropout/${++this.calls}`);
   }
 
   override getConfig(): tf.serialization.ConfigDict {
@@ -157,11 +184,23 @@ export function residual(
   norm: number,
   training: boolean | undefined,
 ): tf.Tensor {
-  const ln = host.norms[norm]!;
+  const ln = host.norms[norm];
+  if (ln === undefined)
+    throw new RangeError(`residual: no LayerNorm ${norm} (the layer has ${host.norms.length})`);
   const drop = (h: tf.Tensor) =>
     training && host.args.dropout > 0 ? tf.dropout(h, host.args.dropout, undefined, host.nextSeed()) : h;
   if (host.args.normFirst) return tf.add(x, drop(f(ln.apply(x) as tf.Tensor))); // [B, T, E]
   return ln.apply(tf.add(x, drop(f(x)))) as tf.Tensor; // [B, T, E]
+}
+
+/** The one input `x [B, T, E]`, given alone or as a list of one. */
+function onlyInput(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+  const list = Array.isArray(inputs) ? inputs : [inputs];
+  const [x] = list;
+  if (x === undefined || list.length !== 1) {
+    throw new RangeError(`TransformerEncoderLayer: expects one input x [B, T, E], got ${list.length}`);
+  }
+  return x;
 }
 
 tf.serialization.registerClass(TransformerEncoderLayer);

@@ -17,7 +17,7 @@ import {
   scoresFor,
 } from "./scores.js";
 import { softmax } from "./softmax.js";
-import { shapesOf, step, type TraceStep } from "./trace.js";
+import { type StepRow, shapesOf, stepsFrom, type TraceStep } from "./trace.js";
 
 /** Which score function to use, with its parameters. */
 export type ScoreOptions =
@@ -87,64 +87,74 @@ export function attend(
   const temperature = options.temperature ?? 1;
   const score = options.score ?? "scaledDot";
   const scale = options.scale ?? (score === "scaledDot" ? 1 / Math.sqrt(d) : 1);
-  // 1) score
+  // 1) score 2) scale 3) mask 4) softmax 5) weight the values
   const scores = scoresFor("attend", score, q, k, options as Partial<AdditiveParams & GeneralParams>);
-  const steps = [step("scores", "S", scoreEquation(score), scores)];
-  // 2) scale
-  let logits = scores;
-  let scaledScores: Matrix | undefined;
-  if (scale !== 1) {
-    scaledScores = scaleScores("attend: scores · scale", scores, scale);
-    logits = scaledScores;
-    steps.push(
-      step(
-        "scaledScores",
-        "S'",
-        scaleEquation(score === "scaledDot" && options.scale === undefined, scale),
-        scaledScores,
-      ),
-    );
-  }
-  // 3) mask 4) softmax
-  let weights: Matrix;
-  let mask: BoolMatrix | undefined;
-  let masked: Matrix | undefined;
-  if (options.mask !== undefined) {
-    ({ mask, masked, weights } = maskedSoftmaxFor("attend", "options.mask", logits, options.mask, {
-      temperature,
-    }));
-    steps.push(
-      step(
-        "masked",
-        "\\tilde S",
-        `\\tilde S_{ij} = ${steps.at(-1)!.symbol}_{ij} \\text{ if } M_{ij} \\text{ else } -\\infty`,
-        masked,
-      ),
-    );
-  } else {
-    weights = softmax(logits, { temperature });
-  }
-  const last = steps.at(-1)!.symbol;
-  const tau = temperature === 1 ? "" : `/${temperature}`;
-  steps.push(
-    step("weights", "\\alpha", `\\alpha = \\operatorname{softmax}_{\\text{row}}(${last}${tau})`, weights),
+  const scaledScores = scale === 1 ? undefined : scaleScores("attend: scores · scale", scores, scale);
+  const logits = scaledScores ?? scores; // [T, S]
+  const { mask, masked, weights } =
+    options.mask === undefined
+      ? { mask: undefined, masked: undefined, weights: softmax(logits, { temperature }) }
+      : maskedSoftmaxFor("attend", "options.mask", logits, options.mask, { temperature });
+  const output = matmul(weights, vals, ["weights", "values"]); // [T, d_v]
+  // the steps, from the table
+  const bySqrtD = score === "scaledDot" && options.scale === undefined;
+  const steps = stepsFrom(
+    ATTEND_STEPS,
+    { scores, scaledScores, masked, weights, output },
+    { score, scale, temperature, bySqrtD },
   );
-  // 5) weight the values
-  const output = matmul(weights, vals, ["weights", "values"]);
-  steps.push(step("output", "O", "O = \\alpha V", output));
-  return {
-    score,
-    scale,
-    temperature,
-    scores,
-    scaledScores,
-    mask,
-    masked,
-    weights,
-    output,
-    steps,
-    shapes: shapesOf(steps),
-  };
+  const trace = { score, scale, temperature, scores, scaledScores, mask, masked, weights, output };
+  return { ...trace, steps, shapes: shapesOf(steps) };
+}
+
+/** What the equations of {@link ATTEND_STEPS} depend on. */
+interface AttendSettings {
+  score: ScoreName;
+  scale: number;
+  temperature: number;
+  /** The scale is scaledDot's default 1/√d_k (written as such), not a number the caller gave. */
+  bySqrtD: boolean;
+}
+
+/**
+ * The steps of an attention trace, in order, each named after the field of {@link AttentionTrace} it shows.
+ * A step whose intermediate was not computed (scale 1, no mask) is left out; equations name the step before.
+ */
+const ATTEND_STEPS: readonly StepRow<AttendSettings>[] = [
+  { name: "scores", symbol: "S", equation: (s) => scoreEquation(s.score) },
+  {
+    name: "scaledScores",
+    symbol: "S'",
+    equation: (s) => (s.bySqrtD ? "S' = S / \\sqrt{d_k}" : `S' = ${s.scale} \\cdot S`),
+  },
+  {
+    name: "masked",
+    symbol: "\\tilde S",
+    equation: (_, prev) => `\\tilde S_{ij} = ${prev}_{ij} \\text{ if } M_{ij} \\text{ else } -\\infty`,
+  },
+  {
+    name: "weights",
+    symbol: "\\alpha",
+    equation: (s, prev) => {
+      const tau = s.temperature === 1 ? "" : `/${s.temperature}`;
+      return `\\alpha = \\operatorname{softmax}_{\\text{row}}(${prev}${tau})`;
+    },
+  },
+  { name: "output", symbol: "O", equation: "O = \\alpha V" },
+];
+
+/** The LaTeX definition of the raw scores of `score`. */
+function scoreEquation(score: ScoreName): string {
+  switch (score) {
+    case "additive":
+      return "S_{ij} = v^\\top \\tanh(q_i W_q + k_j W_k)";
+    case "general":
+      return "S = Q W K^\\top";
+    case "cosine":
+      return "S_{ij} = \\frac{q_i \\cdot k_j}{\\lVert q_i \\rVert \\lVert k_j \\rVert}";
+    default:
+      return "S = Q K^\\top";
+  }
 }
 
 /** The score names {@link attend} accepts. */
@@ -196,21 +206,4 @@ function checkMaskKeysMisplaced(raw: Record<string, unknown>): void {
         `attend: unknown option "${key}" (did you mean options.mask: { ${maskKey}: … }?); allowed options: ${Object.keys(COMMON_RULES).join(", ")}`,
       );
   }
-}
-
-function scoreEquation(score: ScoreName): string {
-  switch (score) {
-    case "additive":
-      return "S_{ij} = v^\\top \\tanh(q_i W_q + k_j W_k)";
-    case "general":
-      return "S = Q W K^\\top";
-    case "cosine":
-      return "S_{ij} = \\frac{q_i \\cdot k_j}{\\lVert q_i \\rVert \\lVert k_j \\rVert}";
-    default:
-      return "S = Q K^\\top";
-  }
-}
-
-function scaleEquation(bySqrtD: boolean, scale: number): string {
-  return bySqrtD ? "S' = S / \\sqrt{d_k}" : `S' = ${scale} \\cdot S`;
 }

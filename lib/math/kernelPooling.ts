@@ -1,19 +1,22 @@
 /**
  * Nadaraya–Watson kernel regression as attention pooling: f(x) = Σ_i α(x, x_i) y_i with
- * α(x, x_i) = K((x − x_i)/h) / Σ_j K((x − x_j)/h). Follows: Nadaraya 1964, Watson 1964; d2l §11.2.
+ * α(x, x_i) = K((x − x_i)/h) / Σ_j K((x − x_j)/h), where K is a smoothing kernel (a weight as a function of
+ * the scaled distance; see "kernel" in docs/glossary.md). Follows: Nadaraya 1964, Watson 1964; d2l §11.2.
  */
 import { checkOptions, opt } from "../check/options.js";
 import { assertSize, toNumberArray, type VectorLike } from "./input.js";
 import type { Matrix, Shape } from "./matrix.js";
 import { softmax } from "./softmax.js";
-import { shapesOf, step, type TraceStep } from "./trace.js";
+import { type StepRow, shapesOf, stepsFrom, type TraceStep } from "./trace.js";
 
-/** The four kernels: gaussian exp(−u²/2), boxcar 1{|u| ≤ 1}, epanechnikov ¾(1 − u²)₊, constant 1. */
+/**
+ * The four smoothing kernels K(u): gaussian exp(−u²/2), boxcar 1{|u| ≤ 1}, epanechnikov ¾(1 − u²)₊, constant 1.
+ */
 export type KernelName = "gaussian" | "boxcar" | "epanechnikov" | "constant";
 
 /** Options for {@link kernelPooling}. */
 export interface KernelPoolingOptions {
-  /** Kernel (default "gaussian"). */
+  /** Smoothing kernel K (default "gaussian"). */
   kernel?: KernelName;
   /** Bandwidth h > 0 (default 1): u = (x − x_i)/h. */
   bandwidth?: number;
@@ -21,7 +24,9 @@ export interface KernelPoolingOptions {
 
 /** Every intermediate of a kernel pooling, T queries and S training points. */
 export interface KernelPoolingTrace {
+  /** The smoothing kernel used. */
   kernel: KernelName;
+  /** The bandwidth h used. */
   bandwidth: number;
   /** u_ij = (x_i − x'_j)/h, `[T, S]`. */
   distances: Matrix;
@@ -35,7 +40,7 @@ export interface KernelPoolingTrace {
   shapes: Record<string, Shape>;
 }
 
-/** The kernel functions K(u). */
+/** The smoothing kernels K(u), by name. */
 export const kernels: Record<KernelName, (u: number) => number> = {
   gaussian: (u) => Math.exp(-(u * u) / 2),
   boxcar: (u) => (Math.abs(u) <= 1 ? 1 : 0),
@@ -43,7 +48,7 @@ export const kernels: Record<KernelName, (u: number) => number> = {
   constant: () => 1,
 };
 
-/** The kernel names, in the order error messages list them. */
+/** The smoothing-kernel names, in the order error messages list them. */
 export const KERNEL_NAMES = Object.keys(kernels) as KernelName[];
 
 /**
@@ -83,19 +88,18 @@ export function kernelPooling(
       ? softmax(halves.map((row) => gaussianLogits(row, bandwidth)))
       : kernelValues.map(normalise);
   const output = weights.map((row) => row.reduce((sum, a, j) => sum + a * ys[j]!, 0));
-  const steps = [
-    step("distances", "U", "U_{ij} = (x_i - x'_j)/h", distances),
-    step("kernelValues", "K", "K_{ij} = K(U_{ij})", kernelValues),
-    step("weights", "\\alpha", "\\alpha_{ij} = K_{ij} / \\sum_j K_{ij}", weights),
-    step(
-      "output",
-      "\\hat y",
-      "\\hat y_i = \\sum_j \\alpha_{ij} y_j",
-      output.map((y) => [y]),
-    ),
-  ];
+  const intermediates = { distances, kernelValues, weights, output: output.map((y) => [y]) }; // output [T, 1]
+  const steps = stepsFrom(KERNEL_POOLING_STEPS, intermediates, null);
   return { kernel, bandwidth, distances, kernelValues, weights, output, steps, shapes: shapesOf(steps) };
 }
+
+/** The steps of a kernel-pooling trace, in order, each named after the field it shows. */
+const KERNEL_POOLING_STEPS: readonly StepRow<null>[] = [
+  { name: "distances", symbol: "U", equation: "U_{ij} = (x_i - x'_j)/h" },
+  { name: "kernelValues", symbol: "K", equation: "K_{ij} = K(U_{ij})" },
+  { name: "weights", symbol: "\\alpha", equation: "\\alpha_{ij} = K_{ij} / \\sum_j K_{ij}" },
+  { name: "output", symbol: "\\hat y", equation: "\\hat y_i = \\sum_j \\alpha_{ij} y_j" },
+];
 
 /**
  * −(u_j² − u_min²)/2 for u_j = 2 a_j / h, written as −2 · ((|a_j| − |a_min|)/h) · ((|a_j| + |a_min|)/h): 0 for

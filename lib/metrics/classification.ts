@@ -53,3 +53,15 @@ export function macroF1(predicted: readonly number[], expected: readonly number[
   });
   return f1s.reduce((a, b) => a + b, 0) / f1s.length;
 }
+
+/**
+ * The index of the largest value of each row (the predicted class of each row of probabilities; first on ties).
+ * @example argmaxRows([[0.1, 0.9], [0.7, 0.3]]); // [1, 0]
+ */
+export function argmaxRows(rows: readonly (readonly number[])[]): number[] {
+  return rows.map((row) => {
+    let best = 0;
+    for (let i = 1; i < row.length; i++) if ((row[i] ?? -Infinity) > (row[best] ?? -Infinity)) best = i;
+    return best;
+  });
+}

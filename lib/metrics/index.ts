@@ -1,7 +1,7 @@
 // The metrics barrel: pure functions on plain arrays, used by the experiments and the notebooks.
 export { type BleuOptions, bleu } from "./bleu.js";
-export { accuracy, exactMatch, macroF1 } from "./classification.js";
-export { meanDistance, type Point, pointingGame } from "./localization.js";
+export { accuracy, argmaxRows, exactMatch, macroF1 } from "./classification.js";
+export { mapArgmax, meanDistance, type Point, pointingGame } from "./localization.js";
 export { mae, r2 } from "./regression.js";
 export { rocAuc } from "./rocAuc.js";
 export { rouge1F } from "./rouge.js";

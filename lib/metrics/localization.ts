@@ -33,3 +33,21 @@ export function meanDistance(predicted: readonly Point[], targets: readonly Poin
   const sum = predicted.reduce((s, p, i) => s + Math.hypot(p[0] - targets[i]![0], p[1] - targets[i]![1]), 0);
   return sum / predicted.length;
 }
+
+/**
+ * Row and column of the largest value of a `[H, W]` map (the pointing game's guess; the first one on ties).
+ * @example mapArgmax([[0, 1], [3, 2]]); // [1, 0]
+ */
+export function mapArgmax(map: readonly (readonly number[])[]): [number, number] {
+  let best: [number, number] = [0, 0];
+  let value = -Infinity;
+  map.forEach((row, i) =>
+    row.forEach((v, j) => {
+      if (v > value) {
+        value = v;
+        best = [i, j];
+      }
+    }),
+  );
+  return best;
+}

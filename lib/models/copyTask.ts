@@ -21,21 +21,21 @@ export interface CopyBatch {
 
 /**
  * `batchSize` random sequences of symbols 3 … 10 drawn from `rng` (or from a seed).
- * @example copyTaskBatch(7, 1).src[0].length; // 10
+ * @example copySequences(7, 1).src[0].length; // 10
  */
-export function copyTaskBatch(
+export function copySequences(
   rng: Rng | number,
   batchSize: number,
   length: number = COPY_TASK.length,
 ): CopyBatch {
-  if (typeof rng === "number") checkValue("copyTaskBatch", "rng (a seed)", rng, SEED);
+  if (typeof rng === "number") checkValue("copySequences", "rng (a seed)", rng, SEED);
   else if (typeof (rng as Partial<Rng> | null)?.int !== "function") {
     throw new TypeError(
-      `copyTaskBatch: rng must be a seed (an integer ≥ 0) or an Rng, got ${describeValue(rng)}`,
+      `copySequences: rng must be a seed (an integer ≥ 0) or an Rng, got ${describeValue(rng)}`,
     );
   }
-  checkValue("copyTaskBatch", "batchSize", batchSize, SIZE({ required: true, max: 1_000_000 }));
-  checkValue("copyTaskBatch", "length", length, MAX_LENGTH({ required: true }));
+  checkValue("copySequences", "batchSize", batchSize, SIZE({ required: true, max: 1_000_000 }));
+  checkValue("copySequences", "length", length, MAX_LENGTH({ required: true }));
   const r = typeof rng === "number" ? mulberry32(rng) : rng;
   const { bos, eos, firstSymbol, vocabSize } = COPY_TASK;
   const src = Array.from({ length: batchSize }, () =>

@@ -1,5 +1,5 @@
 /** Tier 2 models: the Transformer encoder–decoder, its decoding, training and saving, and the copy task. */
-export { COPY_TASK, type CopyBatch, copyTaskBatch, copyTaskTensors } from "./copyTask.js";
+export { COPY_TASK, type CopyBatch, copySequences, copyTaskTensors } from "./copyTask.js";
 export type { DecodableModel } from "./decoding.js";
 export {
   type BeamSearchOptions,
@@ -9,8 +9,13 @@ export {
   type Hypothesis,
 } from "./decoding.js";
 export { loadModel, type SavableModel, saveModel } from "./modelIO.js";
-export { type Seq2seqCallArgs, Seq2seqModel } from "./seq2seqModel.js";
-export { type RnnMemory, Seq2seqRnn, type Seq2seqRnnAttention } from "./seq2seqRnn.js";
+export { type Seq2seqCallArgs, Seq2seqModel, type Seq2seqModelCallArgs } from "./seq2seqModel.js";
+export {
+  type RnnMemory,
+  Seq2seqRnn,
+  type Seq2seqRnnAttention,
+  type Seq2seqRnnDecoded,
+} from "./seq2seqRnn.js";
 export {
   DEFAULTS as SEQ2SEQ_RNN_DEFAULTS,
   PRESETS as SEQ2SEQ_RNN_PRESETS,
@@ -33,3 +38,17 @@ export {
   transformerConfig,
 } from "./transformerConfig.js";
 export { loadTransformer, saveTransformer } from "./transformerIO.js";
+export {
+  forecastWindows,
+  TemporalAttentionForecaster,
+  type TemporalForecasterArgs,
+  type TemporalForecasterCallArgs,
+  type WindowForecasts,
+} from "./temporalForecaster.js";
+export {
+  POOLING_CLASSIFIER_DEFAULTS,
+  PoolingClassifier,
+  type PoolingClassifierAttention,
+  type PoolingClassifierCallArgs,
+  type PoolingClassifierConfig,
+} from "./poolingClassifier.js";

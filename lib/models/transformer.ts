@@ -1,7 +1,9 @@
 /**
- * A Transformer encoder–decoder as one tfjs layer: token embeddings scaled by √dModel plus positions, N encoder
- * and N decoder layers, and a linear output head over the target vocabulary; attention weights on request.
- * Follows: Vaswani et al. 2017 §3 (Figure 1) and §3.4 (embeddings × √dModel); the Annotated Transformer.
+ * A Transformer encoder–decoder as one tfjs layer: token embeddings scaled by √dModel plus positions,
+ * `numEncoderLayers` encoder and `numDecoderLayers` decoder layers (with `normFirst`, a final LayerNorm after
+ * each stack), and a linear output head over the target vocabulary; every attention map through
+ * `applyWithAttention`. Follows: Vaswani et al. 2017 §3 (Figure 1) and §3.4 (embeddings × √dModel); the
+ * Annotated Transformer; Xiong et al. 2020 (pre-LN needs the final LayerNorm).
  *
  * Weight layout (`getWeights()` order): `srcEmbedding [V_src, E]`, `tgtEmbedding [V_tgt, E]`, `outputKernel
  * [E, V_tgt]`, `outputBias [V_tgt]`, then source and target positional layers (a table each when learned),
@@ -14,7 +16,16 @@ import { linear } from "../layers/linear.js";
 import { LearnedPositionalEncoding, SinusoidalPositionalEncoding } from "../layers/positionalEncoding.js";
 import { TransformerDecoderLayer } from "../layers/transformerDecoderLayer.js";
 import { TransformerEncoderLayer } from "../layers/transformerEncoderLayer.js";
-import { type Seq2seqCallArgs, Seq2seqModel, seq2seqCallArgs } from "./seq2seqModel.js";
+import { applyReturningAttention, type WithAttention } from "../layers/withAttention.js";
+import { childSeed } from "../random/childSeed.js";
+import { tfSeed } from "../tfjs/seed.js";
+import {
+  SEQ2SEQ_ATTENTION_RULES,
+  type Seq2seqCallArgs,
+  Seq2seqModel,
+  seq2seqCallArgs,
+  tokenShape,
+} from "./seq2seqModel.js";
 import {
   resolveTransformerConfig,
   TRANSFORMER_CONFIG_SPEC,
@@ -24,52 +35,67 @@ import {
 /** Call arguments of the Transformer (those of every encoder–decoder model). */
 export type TransformerCallArgs = Seq2seqCallArgs;
 
-/** Logits `[B, T, V_tgt]` and every attention map, one tensor `[B, N, ·, ·]` per layer. */
-export interface TransformerAttention {
-  logits: tf.Tensor;
+/** Every attention map of one pass, one tensor per layer (first layer first), N heads each. */
+export type TransformerAttention = {
+  /** Encoder self-attention, `[B, N, S, S]` per encoder layer. */
   encoder: tf.Tensor[];
+  /** Decoder causal self-attention, `[B, N, T, T]` per decoder layer. */
   decoderSelf: tf.Tensor[];
+  /** Decoder cross-attention over the memory, `[B, N, T, S]` per decoder layer. */
   decoderCross: tf.Tensor[];
+};
+
+/** The Transformer's own weights, by name. */
+interface OwnWeights {
+  /** Token embeddings of the source `[V_src, E]` and of the target `[V_tgt, E]`. */
+  embeddings: [tf.LayerVariable, tf.LayerVariable];
+  outputKernel: tf.LayerVariable;
+  outputBias: tf.LayerVariable;
 }
 
 /** Encoder–decoder. Inputs `[src [B, S] int32, tgtIn [B, T] int32]` → logits `[B, T, V_tgt]`. */
 export class Transformer extends Seq2seqModel<tf.Tensor> {
   static className = "Transformer";
   readonly config: TransformerConfig;
-  readonly positions: tf.layers.Layer[];
+  /** Source and target positional layers. */
+  readonly positions: [tf.layers.Layer, tf.layers.Layer];
   readonly encoders: TransformerEncoderLayer[];
   readonly decoders: TransformerDecoderLayer[];
-  readonly finalNorms: tf.layers.Layer[];
-  private params: tf.LayerVariable[] = [];
+  /** With `normFirst`, the final encoder and decoder LayerNorms; none without. */
+  readonly finalNorms: [] | [tf.layers.Layer, tf.layers.Layer];
+  private own: OwnWeights | null = null;
 
   /** `config`: any {@link TransformerConfig} keys over DEFAULTS, and tfjs's base layer keys (`name`, …). */
   constructor(config: Partial<TransformerConfig> & BaseLayerArgs = {}) {
     super(baseLayerArgs(checkLayerArgs("Transformer", config, TRANSFORMER_CONFIG_SPEC)));
     const c = resolveTransformerConfig("Transformer", ownArgs(config));
     this.config = c;
-    const position = (k: number) =>
+    const position = (side: "source" | "target") =>
       c.positional === "learned"
-        ? new LearnedPositionalEncoding({ maxLength: c.maxLength, seed: c.seed * 100 + k })
+        ? new LearnedPositionalEncoding({
+            maxLength: c.maxLength,
+            seed: childSeed(c.seed, `positions/${side}`),
+          })
         : new SinusoidalPositionalEncoding({ maxLength: c.maxLength });
-    this.positions = [position(1), position(2)];
+    this.positions = [position("source"), position("target")];
     const { numHeads, dFF, dropout, normFirst, activation } = c;
-    const layerArgs = (k: number) => ({
+    const layerArgs = (part: string) => ({
       numHeads,
       dFF,
       dropout,
       normFirst,
       activation,
-      seed: c.seed * 100 + k,
+      seed: childSeed(c.seed, part),
     });
     this.encoders = Array.from(
       { length: c.numEncoderLayers },
-      (_, i) => new TransformerEncoderLayer(layerArgs(10 + i)),
+      (_, i) => new TransformerEncoderLayer(layerArgs(`encoder/${i}`)),
     );
     this.decoders = Array.from(
       { length: c.numDecoderLayers },
-      (_, i) => new TransformerDecoderLayer(layerArgs(50 + i)),
+      (_, i) => new TransformerDecoderLayer(layerArgs(`decoder/${i}`)),
     );
-    this.finalNorms = c.normFirst ? [0, 1].map(() => new LayerNorm()) : [];
+    this.finalNorms = c.normFirst ? [new LayerNorm(), new LayerNorm()] : [];
   }
 
   protected sublayers(): tf.layers.Layer[] {
@@ -78,18 +104,21 @@ export class Transformer extends Seq2seqModel<tf.Tensor> {
 
   override build(_inputShape: tf.Shape | tf.Shape[]): void {
     const { srcVocab, tgtVocab, dModel: e, seed } = this.config;
-    const normal = (k: number) => tf.initializers.randomNormal({ stddev: e ** -0.5, seed: seed * 100 + k });
-    this.params = [
-      this.addWeight("srcEmbedding", [srcVocab, e], "float32", normal(90)),
-      this.addWeight("tgtEmbedding", [tgtVocab, e], "float32", normal(91)),
-      this.addWeight(
+    const normal = (side: string) =>
+      tf.initializers.randomNormal({ stddev: e ** -0.5, seed: tfSeed(childSeed(seed, `embedding/${side}`)) });
+    this.own = {
+      embeddings: [
+        this.addWeight("srcEmbedding", [srcVocab, e], "float32", normal("source")),
+        this.addWeight("tgtEmbedding", [tgtVocab, e], "float32", normal("target")),
+      ],
+      outputKernel: this.addWeight(
         "outputKernel",
         [e, tgtVocab],
         "float32",
-        tf.initializers.glorotUniform({ seed: seed * 100 + 92 }),
+        tf.initializers.glorotUniform({ seed: childSeed(seed, "output") }),
       ),
-      this.addWeight("outputBias", [tgtVocab], "float32", tf.initializers.zeros()),
-    ];
+      outputBias: this.addWeight("outputBias", [tgtVocab], "float32", tf.initializers.zeros()),
+    };
     const x: tf.Shape = [null, null, e];
     for (const layer of [...this.positions, ...this.encoders, ...this.finalNorms])
       this.buildSublayer(layer, x);
@@ -97,21 +126,24 @@ export class Transformer extends Seq2seqModel<tf.Tensor> {
     this.built = true;
   }
 
-  /** Encoder: `src [B, S]` → memory `[B, S, E]` and the self-attention weights of each layer `[B, N, S, S]`. */
+  /**
+   * Encoder: `src [B, S]` → memory `[B, S, E]` (after the final LayerNorm with `normFirst`) and the
+   * self-attention weights of each layer `[B, N, S, S]`.
+   */
   encode(src: tf.Tensor, kwargs: TransformerCallArgs = {}): { memory: tf.Tensor; weights: tf.Tensor[] } {
     this.ensureBuilt();
     return tf.tidy(() => {
-      const { srcValidLens, training } = seq2seqCallArgs("Transformer", kwargs, src.shape[0]!, src.shape[1]!);
+      const [b, s] = tokenShape("Transformer", src, "src");
+      const { srcValidLens, training } = seq2seqCallArgs("Transformer", kwargs, b, s);
       const weights: tf.Tensor[] = [];
       let x = this.embed(src, 0); // [B, S, E]
       for (const layer of this.encoders) {
-        const opts = { validLens: srcValidLens, training, returnAttention: true };
-        const [y, w] = layer.apply(x, opts) as tf.Tensor[];
-        weights.push(w!);
-        x = y!;
+        const r = layer.applyWithAttention(x, { validLens: srcValidLens, training });
+        weights.push(r.attention); // [B, N, S, S]
+        x = r.output;
       }
-      const memory = this.config.normFirst ? (this.finalNorms[0]!.apply(x) as tf.Tensor) : x;
-      return { memory, weights };
+      const norm = this.finalNorms[0];
+      return { memory: norm === undefined ? x : (norm.apply(x) as tf.Tensor), weights };
     });
   }
 
@@ -120,41 +152,82 @@ export class Transformer extends Seq2seqModel<tf.Tensor> {
     tgtIn: tf.Tensor,
     memory: tf.Tensor,
     kwargs: TransformerCallArgs = {},
-  ): Omit<TransformerAttention, "encoder"> {
+  ): { logits: tf.Tensor } & Omit<TransformerAttention, "encoder"> {
     this.ensureBuilt();
     return tf.tidy(() => {
-      const [b, s] = memory.shape as number[];
-      const { srcValidLens, training } = seq2seqCallArgs("Transformer", kwargs, b!, s!);
-      const [decoderSelf, decoderCross]: tf.Tensor[][] = [[], []];
+      const [b, s] = memory.shape;
+      if (memory.rank !== 3 || b === undefined || s === undefined) {
+        throw new RangeError(`Transformer: memory must be [B, S, E], got [${memory.shape}]`);
+      }
+      const { srcValidLens, training } = seq2seqCallArgs("Transformer", kwargs, b, s);
+      const [decoderSelf, decoderCross]: [tf.Tensor[], tf.Tensor[]] = [[], []];
       let x = this.embed(tgtIn, 1); // [B, T, E]
       for (const layer of this.decoders) {
-        const opts = { memoryValidLens: srcValidLens, training, returnAttention: true };
-        const [y, self, cross] = layer.apply([x, memory], opts) as tf.Tensor[];
-        decoderSelf.push(self!);
-        decoderCross.push(cross!);
-        x = y!;
+        const r = layer.applyWithAttention([x, memory], { memoryValidLens: srcValidLens, training });
+        decoderSelf.push(r.attention.self); // [B, N, T, T]
+        decoderCross.push(r.attention.cross); // [B, N, T, S]
+        x = r.output;
       }
-      if (this.config.normFirst) x = this.finalNorms[1]!.apply(x) as tf.Tensor;
-      const logits = linear(x, this.params[2]!.read(), this.params[3]!.read()); // [B, T, V_tgt]
+      const norm = this.finalNorms[1];
+      if (norm !== undefined) x = norm.apply(x) as tf.Tensor;
+      const { outputKernel, outputBias } = this.ownWeights();
+      const logits = linear(x, outputKernel.read(), outputBias.read()); // [B, T, V_tgt]
       return { logits, decoderSelf, decoderCross };
     });
   }
 
-  /** Logits and every attention map for `[src, tgtIn]`; intermediates are freed, the caller disposes the maps. */
-  attention(src: tf.Tensor, tgtIn: tf.Tensor, kwargs: TransformerCallArgs = {}): TransformerAttention {
-    return tf.tidy(() => {
-      const { memory, weights } = this.encode(src, kwargs);
-      return { encoder: weights, ...this.decode(tgtIn, memory, kwargs) };
-    });
+  /**
+   * `apply` that also returns every attention map: output = logits `[B, T, V_tgt]` for `[src [B, S],
+   * tgtIn [B, T]]` (teacher-forced), attention = {@link TransformerAttention}. The caller disposes the logits
+   * and every map; nothing else survives.
+   * @example
+   *   const { output, attention } = model.applyWithAttention([src, tgtIn], { srcValidLens: [5, 3] });
+   *   attention.decoderCross.length; // numDecoderLayers, each [B, N, T, S]
+   */
+  applyWithAttention(
+    inputs: [tf.Tensor, tf.Tensor],
+    kwargs: TransformerCallArgs = {},
+  ): WithAttention<TransformerAttention> {
+    const { numEncoderLayers: ne, numDecoderLayers: nd } = this.config;
+    const [output, ...maps] = applyReturningAttention(
+      this,
+      inputs,
+      kwargs,
+      SEQ2SEQ_ATTENTION_RULES,
+      ne + 2 * nd,
+    );
+    const attention = {
+      encoder: maps.slice(0, ne),
+      decoderSelf: maps.slice(ne, ne + nd),
+      decoderCross: maps.slice(ne + nd),
+    };
+    return { output, attention };
+  }
+
+  /** Logits and, in the order `call` lists them, the encoder, decoder-self and decoder-cross maps. */
+  protected forwardWithAttention(
+    src: tf.Tensor,
+    tgtIn: tf.Tensor,
+    kwargs: TransformerCallArgs,
+  ): { logits: tf.Tensor; attention: tf.Tensor[] } {
+    const { memory, weights } = this.encode(src, kwargs);
+    const { logits, decoderSelf, decoderCross } = this.decode(tgtIn, memory, kwargs);
+    return { logits, attention: [...weights, ...decoderSelf, ...decoderCross] };
   }
 
   /** Token ids `[B, L]` → embeddings × √E + positions, `[B, L, E]` (side 0 source, 1 target). */
   private embed(tokens: tf.Tensor, side: 0 | 1): tf.Tensor {
-    const [b, len] = tokens.shape as number[];
+    const [b, len] = tokenShape("Transformer", tokens, side === 0 ? "src" : "tgtIn");
     const e = this.config.dModel;
-    const rows = tf.gather(this.params[side]!.read(), tokens.reshape([-1]).toInt()); // [B·L, E]
-    const scaled = tf.mul(rows.reshape([b!, len!, e]), Math.sqrt(e)); // [B, L, E]
-    return this.positions[side]!.apply(scaled) as tf.Tensor;
+    const rows = tf.gather(this.ownWeights().embeddings[side].read(), tokens.reshape([-1]).toInt()); // [B·L, E]
+    const scaled = tf.mul(rows.reshape([b, len, e]), Math.sqrt(e)); // [B, L, E]
+    return this.positions[side].apply(scaled) as tf.Tensor;
+  }
+
+  /** The own weights; `ensureBuilt` runs before every use, so missing ones are a bug. */
+  private ownWeights(): OwnWeights {
+    if (this.own === null) throw new Error("Transformer: used before build (call ensureBuilt or apply)");
+    return this.own;
   }
 
   override getConfig(): tf.serialization.ConfigDict {

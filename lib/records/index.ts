@@ -5,6 +5,7 @@ export {
   type ExperimentRecord,
   hashValue,
   meets,
+  targetsMet,
   parseRecord,
   RECORD_FORMAT,
   RECORD_VERSION,

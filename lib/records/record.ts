@@ -82,6 +82,14 @@ export function meets(target: Target, achieved: number | undefined): boolean {
 }
 
 /**
+ * A `stopWhen` for `fit`: true once every target holds for an epoch's metrics (a target whose metric the
+ * evaluation does not report never holds).
+ */
+export function targetsMet(targets: readonly Target[]): (metrics: Record<string, number>) => boolean {
+  return (metrics) => targets.every((t) => meets(t, metrics[t.metric]));
+}
+
+/**
  * Parses and checks a record's text; every problem is a clear error naming `source` (a path).
  * Rejects: invalid JSON, another format or version, missing fields, and a checksum that does not match.
  */

@@ -63,3 +63,11 @@ export function take<T>(items: readonly T[], indices: readonly number[]): T[] {
     return items[i]!;
   });
 }
+
+/**
+ * The indices `0 … n−1` (every example, in order: what evaluation runs over).
+ * @example allIndices(3); // [0, 1, 2]
+ */
+export function allIndices(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}

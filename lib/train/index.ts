@@ -1,14 +1,15 @@
 // Training: the fit loop, seeded batches and progress reporting.
 export { applyOptimizerStep } from "./adamStep.js";
-export { batchOrder, epochBatches, take } from "./batches.js";
+export { allIndices, batchOrder, epochBatches, take } from "./batches.js";
 export {
   type EarlyStopping,
   type FitOptions,
   type FitResult,
   fit,
-  setLearningRate,
   type StopReason,
+  setLearningRate,
 } from "./fit.js";
+export { type AdamSettings, adamOptimizer, type FitAdamOptions, fitAdam } from "./fitAdam.js";
 export {
   InterruptedError,
   type InterruptState,
@@ -26,3 +27,4 @@ export {
   progressReporter,
   TerminalProgress,
 } from "./progress.js";
+export { countParameters, type HasTrainableWeights, sameWeights, trainableVariables } from "./variables.js";

@@ -1,17 +1,26 @@
 /**
  * The date-normalization case: the generator is seeded, writes each format correctly (weekday included), keeps
- * training and held-out days apart, and its default-config hash is the one in datasets/dates/README.md; a tiny
- * run of the experiment gives finite metrics, leaks no tensors and repeats exactly.
+ * training and held-out days apart, batches sources of similar length cut to their longest, and its default-config
+ * hash is the one in datasets/dates/README.md; a tiny run of the experiment gives finite metrics, leaks no tensors
+ * (on success and when training throws) and repeats exactly.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { DATE_FORMATS, DATE_LENGTHS, datesData, formatDate } from "../../lib/cases/dates/data.js";
-import { datesExperiment } from "../../lib/cases/dates/experiment.js";
-import { datesAttentionHits, datesCrossAttention } from "../../lib/cases/dates/model.js";
+import {
+  DATE_FORMATS,
+  DATE_LENGTHS,
+  datesBatch,
+  datesData,
+  datesLengthBuckets,
+  formatDate,
+} from "../../lib/cases/dates/data.js";
+import { DATES_DEFAULTS, datesAttentionHits, datesExperiment } from "../../lib/cases/dates/experiment.js";
+import { datesCrossAttention, datesModel } from "../../lib/cases/dates/model.js";
 import { runExperiment } from "../../lib/experiments/run.js";
-import { hashValue } from "../../lib/records/record.js";
+import { childSeed } from "../../lib/random/childSeed.js";
+import { initBackend } from "../../lib/tfjs/initBackend.js";
 
 test("dates: every format of 5 March 2021, with its spans", () => {
   const day = 25996; // 2021-03-05, a Friday
@@ -49,11 +58,66 @@ test("dates: seeded, disjoint days, balanced held-out formats, default hash as d
   );
   for (const f of DATE_FORMATS) assert.equal(a.test.filter((e) => e.format === f).length, 10);
   assert.ok([...a.train, ...a.test].every((e) => e.text.length <= DATE_LENGTHS.source));
-  const d = datesExperiment.defaults;
-  const full = datesData(d);
-  const hash = hashValue({ train: full.train.map((e) => e.text), test: full.test.map((e) => e.text) });
+  const more = datesData({ seed: 3, trainSize: 900, testSize: 80 });
+  assert.deepEqual(more.test, a.test, "the held-out set does not depend on trainSize");
+  assert.deepEqual(a.dataset.sizes, { train: 500, test: 80 });
+  assert.throws(() => datesData({ seed: 0, trainSize: 36_000, testSize: 600 }), /at most 36525/);
+  const { dataset } = datesData(DATES_DEFAULTS);
   const readme = readFileSync("datasets/dates/README.md", "utf8");
-  assert.match(readme, new RegExp(`sha256 \\(default config\\): ${hash}`));
+  assert.ok(readme.includes(`sha256 (default config): ${dataset.hash}`), dataset.hash);
+});
+
+test("dates: length buckets cover every example once; a batch is cut to its longest source", async () => {
+  await initBackend();
+  const { train } = datesData({ seed: 1, trainSize: 300, testSize: 0 });
+  const buckets = datesLengthBuckets(train, 64, 7);
+  assert.deepEqual(buckets, datesLengthBuckets(train, 64, 7), "seeded");
+  assert.deepEqual(
+    buckets.flat().sort((x, y) => x - y),
+    train.map((_, i) => i),
+  );
+  assert.deepEqual(
+    buckets.map((b) => b.length),
+    [64, 64, 64, 64, 44],
+  );
+  const longest = (b: number[]) => Math.max(...b.map((i) => train[i]!.text.length));
+  for (let k = 1; k < buckets.length; k++) {
+    const shortest = Math.min(...buckets[k]!.map((i) => train[i]!.text.length));
+    assert.ok(shortest >= longest(buckets[k - 1]!), "sorted by length");
+  }
+  const batch = datesBatch(train, buckets[0]!);
+  try {
+    assert.deepEqual(batch.src.shape, [64, longest(buckets[0]!)]);
+    assert.deepEqual(
+      [batch.tgtIn.shape, batch.tgtOut.shape],
+      [
+        [64, 11],
+        [64, 11],
+      ],
+    );
+    const lens = Array.from(batch.srcValidLens.dataSync());
+    assert.deepEqual(
+      lens,
+      buckets[0]!.map((i) => train[i]!.text.length),
+    );
+    const tgtIn = (batch.tgtIn.arraySync() as number[][])[0]!;
+    const tgtOut = (batch.tgtOut.arraySync() as number[][])[0]!;
+    assert.equal(tgtIn[0], 1, "the decoder input starts with the start token");
+    assert.deepEqual(tgtIn.slice(1), tgtOut.slice(0, 10), "teacher forcing: the input is the target shifted");
+    assert.equal(tgtOut[10], 2, "the target ends with the end token");
+  } finally {
+    tf.dispose(batch);
+  }
+});
+
+test('dates: the model is seeded by childSeed(seed, "model")', async () => {
+  await initBackend();
+  const size = { seed: 4, dModel: 16, numHeads: 2, dFF: 32 };
+  const [a, b] = [datesModel(size), datesModel(size)];
+  assert.equal(a.config.seed, childSeed(4, "model"));
+  assert.deepEqual(a.getWeights()[0]!.arraySync(), b.getWeights()[0]!.arraySync());
+  a.dispose();
+  b.dispose();
 });
 
 const tiny = { trainSize: 256, testSize: 32, epochs: 2, batchSize: 32, dModel: 16, dFF: 32 };
@@ -76,7 +140,9 @@ test("dates: a tiny run gives finite metrics, attention rows summing to 1, no le
   const run = await tinyRun();
   for (const [k, v] of Object.entries(run.metrics)) assert.ok(Number.isFinite(v), `${k} = ${v}`);
   assert.ok(run.history[1]!.loss < run.history[0]!.loss, "the loss falls");
-  const examples = run.artifacts.test.slice(0, 4);
+  assert.equal(run.artifacts.final.predictions.length, run.artifacts.data.test.length);
+  assert.ok(run.metrics["attn.monthHit"]! >= 0 && run.metrics["attn.monthHit"]! <= 1);
+  const examples = run.artifacts.data.test.slice(0, 4);
   const w = datesCrossAttention(run.artifacts.model, examples);
   for (const [b, rows] of w.entries()) {
     assert.equal(rows.length, DATE_LENGTHS.target + 1);
@@ -90,5 +156,18 @@ test("dates: a tiny run gives finite metrics, attention rows summing to 1, no le
   run.artifacts.model.dispose();
   assert.equal(tf.memory().numTensors, afterDispose, "a run leaves only its model behind");
   assert.ok(before > afterDispose);
+  const losses = (h: typeof run.history) => h.map((e) => [e.loss, e.metrics]);
+  assert.deepEqual(losses(run.history), losses(first.history), "two identical runs give identical histories");
   assert.deepEqual(run.metrics, first.metrics, "two identical runs give identical metrics");
+});
+
+test("dates: when training throws, run disposes the model and the optimizer", async () => {
+  await initBackend();
+  const before = tf.memory().numTensors;
+  // fit refuses an unknown progress mode before the first step, after the model and Adam exist
+  await assert.rejects(
+    datesExperiment.run({ ...DATES_DEFAULTS, ...tiny }, { progress: "loud" as never, quick: true }),
+    /fit: options\.progress/,
+  );
+  assert.equal(tf.memory().numTensors, before, "no tensor is left behind");
 });

@@ -1,7 +1,8 @@
 /**
  * The EN→FR case: the grammar has 3,600 correct pairs (elision, conjugation, negation), the split is seeded and
- * holds out the seed sentence, and the default-config hash is the one in datasets/enfr/README.md; a tiny run of
- * the experiment gives finite metrics, attention rows summing to 1, leaks no tensors and repeats exactly.
+ * holds out the seed sentence, batches are padded id tensors, and the default-config hash is the one in
+ * datasets/enfr/README.md; a tiny run of the experiment gives finite metrics, attention rows summing to 1, leaks
+ * no tensors (on success and when training throws) and repeats exactly.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -10,16 +11,19 @@ import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import {
   ENFR_SEED_PAIR,
+  enfrBatch,
   enfrCorpus,
   enfrData,
   enfrDetokenize,
   enfrTokenize,
   enfrVocabs,
 } from "../../lib/cases/enfr/data.js";
-import { enfrExperiment } from "../../lib/cases/enfr/experiment.js";
-import { enfrAttention } from "../../lib/cases/enfr/model.js";
+import { ENFR_DEFAULTS, enfrExperiment } from "../../lib/cases/enfr/experiment.js";
+import { enfrAttention, enfrGruModel, enfrModel } from "../../lib/cases/enfr/model.js";
 import { runExperiment } from "../../lib/experiments/run.js";
+import { childSeed } from "../../lib/random/childSeed.js";
 import { hashValue } from "../../lib/records/record.js";
+import { initBackend } from "../../lib/tfjs/initBackend.js";
 
 test("enfr: the grammar conjugates, elides and negates correctly", () => {
   const corpus = enfrCorpus();
@@ -52,10 +56,55 @@ test("enfr: seeded split, seed sentence held out, default hash as documented", (
     a.train.every((p) => !testKeys.has(p.en.join(" "))),
     "no held-out pair is in training",
   );
-  const full = enfrData(enfrExperiment.defaults);
-  const hash = hashValue({ train: full.train, test: full.test });
+  assert.deepEqual(a.dataset.sizes, { train: 2880, test: 720 });
+  assert.equal(
+    a.dataset.hash,
+    hashValue({ train: a.train, test: a.test }),
+    "the descriptor hashes both splits",
+  );
+  assert.throws(() => enfrData({ seed: 0, testFraction: 1 }), /testFraction must be in \(0, 1\), got 1/);
+  const { dataset } = enfrData(ENFR_DEFAULTS);
   const readme = readFileSync(join(__dirname, "..", "..", "datasets", "enfr", "README.md"), "utf8");
-  assert.match(readme, new RegExp(`sha256 \\(default config\\): ${hash}`));
+  assert.ok(readme.includes(`sha256 (default config): ${dataset.hash}`), dataset.hash);
+});
+
+test("enfr: a batch is padded int32 ids with <s>/</s> around the French, sources valid to their length", async () => {
+  await initBackend();
+  const pairs = [ENFR_SEED_PAIR, enfrCorpus().at(-1)!];
+  const b = enfrBatch(pairs, [1, 0]);
+  try {
+    assert.deepEqual(
+      [b.src.shape, b.tgtIn.shape, b.tgtOut.shape, b.srcValidLens.shape],
+      [[2, 7], [2, 10], [2, 10], [2]],
+    );
+    assert.deepEqual(Array.from(b.srcValidLens.dataSync()), [pairs[1]!.en.length, 3]);
+    const v = enfrVocabs();
+    const tgtIn = (b.tgtIn.arraySync() as number[][])[1]!;
+    const tgtOut = (b.tgtOut.arraySync() as number[][])[1]!;
+    const fr = ENFR_SEED_PAIR.fr.map((t) => v.fr.ids.get(t)!);
+    assert.deepEqual(tgtIn, [1, ...fr, 0, 0, 0, 0, 0]);
+    assert.deepEqual(tgtOut, [...fr, 2, 0, 0, 0, 0, 0]);
+    assert.equal(b.src.dtype, "int32");
+  } finally {
+    tf.dispose(b);
+  }
+});
+
+test("enfr: the models are seeded by childSeed(seed, …), the Transformer and the GRU differently", async () => {
+  await initBackend();
+  const size = { seed: 5, dModel: 16, numHeads: 2, dFF: 32, gruEmbedSize: 8, gruHiddenSize: 16 };
+  const [a, b] = [enfrModel(size), enfrModel(size)];
+  const gru = enfrGruModel(size);
+  assert.equal(a.config.seed, childSeed(5, "model"));
+  assert.equal(gru.config.seed, childSeed(5, "gru/model"));
+  assert.deepEqual(
+    a.getWeights()[0]!.arraySync(),
+    b.getWeights()[0]!.arraySync(),
+    "same config, same weights",
+  );
+  const other = enfrModel({ ...size, seed: 6 });
+  assert.notDeepEqual(other.getWeights()[0]!.arraySync(), a.getWeights()[0]!.arraySync());
+  for (const m of [a, b, gru, other]) m.dispose();
 });
 
 const tiny = {
@@ -91,12 +140,32 @@ test("enfr: a tiny run gives finite metrics, attention rows summing to 1, no lea
   assert.ok(run.metrics["gru.exact"] !== undefined, "the GRU ablation ran");
   const cross = enfrAttention(run.artifacts.model, ENFR_SEED_PAIR);
   assert.deepEqual([cross.length, cross[0]!.length, cross[0]![0]!.length], [2, 5, 3]);
-  for (const row of [...cross.flat(), ...run.artifacts.seed.gruAlignment!]) {
+  for (const row of [...cross.flat(), ...run.artifacts.gruFinal!.alignment]) {
     assert.ok(Math.abs(row.reduce((s, x) => s + x, 0) - 1) < 1e-4);
   }
+  assert.equal(run.artifacts.final.predictions.length, run.artifacts.data.test.length);
+  assert.equal(run.artifacts.final.seed.decoded.join(" "), run.artifacts.final.predictions[0]!.join(" "));
+  const losses = (h: typeof run.history) => h.map((e) => [e.loss, e.metrics]);
+  assert.deepEqual(
+    losses(run.history),
+    losses(first.history),
+    "a second identical run gives an identical history",
+  );
   assert.deepEqual(run.metrics, first.metrics, "a second identical run gives identical metrics");
   run.artifacts.model.dispose();
   run.artifacts.gru?.dispose();
   assert.equal(tf.memory().numTensors, afterDispose, "the second run leaves no tensor behind");
   assert.ok(afterDispose < before, "disposing the models frees their weights");
+});
+
+test("enfr: when training throws, run disposes the model and the optimizer", async () => {
+  await initBackend();
+  const before = tf.memory().numTensors;
+  const config = { ...ENFR_DEFAULTS, ...tiny };
+  // fit refuses an unknown progress mode before the first step, after the model and Adam exist
+  await assert.rejects(
+    enfrExperiment.run(config, { progress: "loud" as never, quick: true }),
+    /fit: options\.progress/,
+  );
+  assert.equal(tf.memory().numTensors, before, "no tensor is left behind");
 });

@@ -1,20 +1,35 @@
 /**
- * The recommendation case: labels follow the recency rule, the default data hash matches the dataset README, and
- * a tiny run of the experiment is finite, leak-free and bit-for-bit repeatable.
+ * The recommendation case: labels follow the recency rule, the splits are seeded by name, the model's attention
+ * rows are distributions (uniform for the mean ablation) and bad input is refused by name, the default data
+ * hash matches the dataset README, and a tiny run of the experiment is finite, leak-free and bit-for-bit
+ * repeatable.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { test } from "node:test";
+import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { recommendationData } from "../../lib/cases/recommendation/data.js";
-import { recommendationExperiment } from "../../lib/cases/recommendation/experiment.js";
+import {
+  generateClicks,
+  recommendationBatch,
+  recommendationData,
+} from "../../lib/cases/recommendation/data.js";
+import {
+  recommendationAttentionMass,
+  recommendationExperiment,
+} from "../../lib/cases/recommendation/experiment.js";
+import { recommendationModel, TargetAttentionRecommender } from "../../lib/cases/recommendation/model.js";
 import { runExperiment } from "../../lib/experiments/run.js";
-import { hashValue } from "../../lib/records/record.js";
+import { childSeed } from "../../lib/random/childSeed.js";
 import { initBackend } from "../../lib/tfjs/initBackend.js";
+import { sameWeights, trainableVariables } from "../../lib/train/variables.js";
 
-test("recommendationData: the label is 'category among the last 3 clicks', and generation is seeded", () => {
-  const d = recommendationData({ seed: 5, size: 500 });
+before(async () => {
+  await initBackend();
+});
+
+test("generateClicks: the label is 'category among the last 3 clicks', and generation is seeded", () => {
+  const d = generateClicks({ seed: 5, size: 500 });
   d.label.forEach((label, n) => {
     const cats = d.historyCategory[n]!;
     const c = d.candidateCategory[n]!;
@@ -26,22 +41,102 @@ test("recommendationData: the label is 'category among the last 3 clicks', and g
     assert.equal(new Set(cats).size <= 6, true);
   });
   assert.ok(d.kind.includes("earlier") && d.kind.includes("other"));
-  assert.deepEqual(recommendationData({ seed: 5, size: 3 }), recommendationData({ seed: 5, size: 3 }));
+  assert.deepEqual(generateClicks({ seed: 5, size: 3 }), generateClicks({ seed: 5, size: 3 }));
+  assert.throws(() => generateClicks({ seed: 5, size: 3, recnet: 2 } as never), /unknown option "recnet"/);
+  assert.throws(
+    () => generateClicks({ seed: 5, size: 3, recent: 20 }),
+    /recent 20 must be in 1…historyLength − 1/,
+  );
+});
+
+test("recommendationData: each split from its own childSeed; recommendationBatch: int32 ids, float labels", () => {
+  const data = recommendationData({ seed: 3, trainSize: 40, testSize: 10 });
+  assert.deepEqual(data.train, generateClicks({ seed: childSeed(3, "data/train"), size: 40 }));
+  assert.deepEqual(data.test, generateClicks({ seed: childSeed(3, "data/test"), size: 10 }));
+  assert.deepEqual(data.dataset.sizes, { train: 40, test: 10 });
+  const b = recommendationBatch(data.train, [4, 1]);
+  assert.deepEqual(
+    b.x.map((x) => [x.shape, x.dtype]),
+    [
+      [[2, 20], "int32"],
+      [[2, 20], "int32"],
+      [[2], "int32"],
+      [[2], "int32"],
+    ],
+  );
+  assert.deepEqual(Array.from(b.y.dataSync()), [data.train.label[4], data.train.label[1]]);
+  tf.dispose(b);
+});
+
+test("the model: α rows sum to 1 (1/T for mean), seeds by name, and bad inputs are refused by name", () => {
+  const config = { seed: 2, dModel: 4, hiddenSize: 8 };
+  const attention = recommendationModel(config);
+  const mean = recommendationModel(config, "mean");
+  const again = recommendationModel(config);
+  assert.ok(sameWeights(attention, again));
+  assert.equal(attention.config.seed, childSeed(2, "model"));
+  assert.equal(mean.config.seed, childSeed(2, "mean/model"));
+  assert.equal(
+    trainableVariables(attention).length,
+    trainableVariables(mean).length + 4,
+    "the scorer's 4 weights",
+  );
+  const set = generateClicks({ seed: 9, size: 6 });
+  const { x } = recommendationBatch(set, [0, 1, 2, 3, 4, 5]);
+  const held = tf.memory().numTensors;
+  for (const model of [attention, mean]) {
+    const { output, attention: alpha } = model.applyWithAttention(x);
+    assert.deepEqual([output.shape, alpha.shape], [[6], [6, 20]]);
+    const rows = alpha.arraySync();
+    for (const row of rows) assert.ok(Math.abs(row.reduce((s, v) => s + v, 0) - 1) < 1e-5);
+    if (model === mean) assert.ok(rows.flat().every((v) => Math.abs(v - 1 / 20) < 1e-7));
+    const direct = model.apply(x) as tf.Tensor;
+    assert.deepEqual(Array.from(direct.dataSync()), Array.from(output.dataSync()));
+    tf.dispose([output, alpha, direct]);
+  }
+  assert.equal(tf.memory().numTensors, held, "applyWithAttention and apply leave nothing behind");
+  const [h, hc, c, cc] = x;
+  assert.throws(() => attention.apply([h, hc, c]), /expects 4 inputs/);
+  assert.throws(() => attention.apply([h, hc, tf.cast(c, "float32"), cc]), /candidate must be int32 \[6\]/);
+  const outOfRange = tf.fill([6], 96, "int32");
+  assert.throws(
+    () => attention.apply([h, hc, outOfRange, cc]),
+    /candidate ids must lie in \[0, 96\), got 96/,
+  );
+  assert.throws(() => attention.applyWithAttention(x, { returnAttention: true } as never), /unknown option/);
+  assert.throws(() => new TargetAttentionRecommender({ items: 8, categories: 2 } as never), /historyLength/);
+  assert.throws(
+    () =>
+      new TargetAttentionRecommender({ items: 8, categories: 2, historyLength: 3, pooling: "max" as never }),
+    /pooling/,
+  );
+  tf.dispose([...x, outOfRange]);
+  for (const m of [attention, mean, again]) m.dispose();
+});
+
+test("recommendationAttentionMass: the mass on recent matches (positives) and old matches (earlier negatives)", () => {
+  const set = generateClicks({ seed: 1, size: 50 });
+  const t = 20;
+  const onRecentMatches = set.kind.map((kind, n) => {
+    const match = set.historyCategory[n]!.map((c, j) => c === set.candidateCategory[n] && j >= t - 3);
+    const count = match.filter(Boolean).length;
+    return match.map((m) => (kind === "recent" && m ? 1 / count : count === 0 ? 1 / t : 0));
+  });
+  assert.ok(Math.abs(recommendationAttentionMass(set, onRecentMatches)["attn.recentMatchMass"] - 1) < 1e-12);
+  const uniform = set.kind.map(() => Array(t).fill(1 / t));
+  assert.ok(recommendationAttentionMass(set, uniform)["attn.recentMatchMass"] < 0.2);
 });
 
 test("the default dataset hash is the one in datasets/recommendation/README.md", () => {
-  const { trainSize, testSize } = recommendationExperiment.defaults;
-  const train = recommendationData({ seed: 1, size: trainSize });
-  const test_ = recommendationData({ seed: 2, size: testSize });
+  const { dataset } = recommendationData(recommendationExperiment.defaults);
   const readme = readFileSync(join(__dirname, "..", "..", "datasets", "recommendation", "README.md"), "utf8");
-  assert.ok(readme.includes(`sha256 (default config): ${hashValue({ train, test: test_ })}`));
+  assert.ok(readme.includes(`sha256 (default config): ${dataset.hash}`), dataset.hash);
 });
 
 test("a tiny run is finite, leaves no tensors behind and repeats exactly", async () => {
   const config = { trainSize: 256, testSize: 64, epochs: 2 };
   const opts = { quick: true, config, record: false, progress: "none", log: false } as const;
-  await initBackend();
-  const before = tf.memory().numTensors;
+  const held = tf.memory().numTensors;
   const a = await runExperiment(recommendationExperiment, opts);
   a.artifacts.attention.dispose();
   a.artifacts.mean.dispose();
@@ -50,5 +145,6 @@ test("a tiny run is finite, leaves no tensors behind and repeats exactly", async
   b.artifacts.mean.dispose();
   assert.ok(Object.values(a.metrics).every(Number.isFinite), JSON.stringify(a.metrics));
   assert.deepEqual(a.metrics, b.metrics);
-  assert.equal(tf.memory().numTensors, before, "every tensor of both runs is disposed");
+  assert.equal(a.artifacts.final.weights.length, 64);
+  assert.equal(tf.memory().numTensors, held, "every tensor of both runs is disposed");
 });

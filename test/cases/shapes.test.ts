@@ -7,17 +7,16 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { SHAPES_MASKS, shapesData } from "../../lib/cases/shapes/data.js";
+import { generateShapes, SHAPES_MASKS, shapesData } from "../../lib/cases/shapes/data.js";
 import { shapesExperiment } from "../../lib/cases/shapes/experiment.js";
-import { mapArgmax } from "../../lib/cases/shapes/model.js";
 import { runExperiment } from "../../lib/experiments/run.js";
-import { hashValue } from "../../lib/records/record.js";
+import { mapArgmax } from "../../lib/metrics/localization.js";
 import { initBackend } from "../../lib/tfjs/initBackend.js";
 
-test("shapesData: seeded, 24×24, the shape sits at its centre", () => {
-  const a = shapesData({ seed: 3, size: 50 });
-  assert.deepEqual(shapesData({ seed: 3, size: 50 }), a);
-  assert.notDeepEqual(shapesData({ seed: 4, size: 50 }).labels, a.labels);
+test("generateShapes: seeded, 24×24, the shape sits at its centre", () => {
+  const a = generateShapes({ seed: 3, size: 50 });
+  assert.deepEqual(generateShapes({ seed: 3, size: 50 }), a);
+  assert.notDeepEqual(generateShapes({ seed: 4, size: 50 }).labels, a.labels);
   assert.equal(a.images[0]!.length, 24);
   assert.ok(a.images.every((im) => im.every((r) => r.length === 24)));
   // The mean intensity over the mask pixels at the centre is ≈ 1 (shape) + noise.
@@ -50,11 +49,9 @@ test("shapesData: seeded, 24×24, the shape sits at its centre", () => {
 });
 
 test("the default dataset hash is the one in datasets/shapes/README.md", () => {
-  const { seed, trainSize, testSize } = shapesExperiment.defaults;
-  const train = shapesData({ seed: seed * 2 + 1, size: trainSize });
-  const test_ = shapesData({ seed: seed * 2 + 2, size: testSize });
+  const { dataset } = shapesData(shapesExperiment.defaults);
   const readme = readFileSync(join(__dirname, "..", "..", "datasets", "shapes", "README.md"), "utf8");
-  assert.ok(readme.includes(`sha256 (default config): ${hashValue({ train, test: test_ })}`));
+  assert.ok(readme.includes(`sha256 (default config): ${dataset.hash}`), dataset.hash);
 });
 
 test("a tiny shapes run is finite, leaves no tensors behind and repeats exactly", async () => {
@@ -71,5 +68,5 @@ test("a tiny shapes run is finite, leaves no tensors behind and repeats exactly"
   assert.deepEqual(a.metrics, b.metrics);
   assert.equal(tf.memory().numTensors, afterFirst, "a second run leaves no more tensors than the first");
   assert.ok(afterFirst - before <= 8, `${afterFirst - before} tensors left after dispose`);
-  for (const m of a.artifacts.maps) assert.ok(Math.abs(m.flat().reduce((s, v) => s + v, 0) - 1) < 1e-4);
+  for (const m of a.artifacts.final.maps) assert.ok(Math.abs(m.flat().reduce((s, v) => s + v, 0) - 1) < 1e-4);
 });

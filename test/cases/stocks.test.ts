@@ -7,8 +7,14 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { loadStockPrices, parseStocksCsv, stockSplits } from "../../lib/cases/stocks/data.js";
-import { stocksExperiment } from "../../lib/cases/stocks/experiment.js";
+import {
+  loadStockPrices,
+  parseStocksCsv,
+  stockSplits,
+  stocksBatch,
+  stocksData,
+} from "../../lib/cases/stocks/data.js";
+import { stocksEvaluate, stocksExperiment } from "../../lib/cases/stocks/experiment.js";
 import { runExperiment } from "../../lib/experiments/run.js";
 import { hashValue } from "../../lib/records/record.js";
 import { initBackend } from "../../lib/tfjs/initBackend.js";
@@ -37,10 +43,28 @@ test("stockSplits: windows of log returns, split by target month, and determinis
   assert.deepEqual(stockSplits(prices), s);
 });
 
+test("stocksData: the splits of the config, scaled by the training targets' standard deviation", async () => {
+  await initBackend();
+  const data = stocksData(stocksExperiment.defaults);
+  assert.deepEqual(data.dataset.sizes, { train: 300, valid: 60, test: 135 });
+  const ys = data.train.y;
+  const mean = ys.reduce((a, b) => a + b, 0) / ys.length;
+  const sd = Math.sqrt(ys.reduce((a, y) => a + (y - mean) ** 2, 0) / ys.length);
+  assert.equal(data.scale, sd);
+  assert.ok(data.scale > 0.05 && data.scale < 0.2, `monthly return sd ${data.scale}`);
+  const b = stocksBatch(data.train, [5], data.scale);
+  assert.deepEqual([b.x.shape, b.y.shape], [[1, 12, 2], [1]]);
+  assert.ok(Math.abs(b.y.dataSync()[0]! - data.train.y[5]! / data.scale) < 1e-6);
+  assert.ok(Math.abs(b.x.arraySync()[0]![11]![1]! - data.train.x[5]![11]![1]! / data.scale) < 1e-6);
+  tf.dispose([b.x, b.y]);
+});
+
 test("the default dataset hash is the one in datasets/stocks/README.md", () => {
   const { train, valid, test: test_ } = stockSplits(loadStockPrices(), stocksExperiment.defaults);
+  const { dataset } = stocksData(stocksExperiment.defaults);
+  assert.equal(dataset.hash, hashValue({ train, valid, test: test_ }));
   const readme = readFileSync(join(__dirname, "..", "..", "datasets", "stocks", "README.md"), "utf8");
-  assert.ok(readme.includes(`sha256 (default config): ${hashValue({ train, valid, test: test_ })}`));
+  assert.ok(readme.includes(`sha256 (default config): ${dataset.hash}`), dataset.hash);
 });
 
 test("a tiny run is finite, leaves no tensors behind and repeats exactly", async () => {
@@ -49,12 +73,18 @@ test("a tiny run is finite, leaves no tensors behind and repeats exactly", async
   await initBackend();
   const before = tf.memory().numTensors;
   const a = await runExperiment(stocksExperiment, opts);
-  a.artifacts.model.dispose();
+  const { model, data, final } = a.artifacts;
+  assert.deepEqual(stocksEvaluate(model, data.test, data).metrics, final.metrics);
+  assert.equal(final.predictions.length, data.test.y.length);
+  // the no-change forecast's MAE is the mean absolute return of the test period
+  const meanAbs = data.test.y.reduce((s, y) => s + Math.abs(y), 0) / data.test.y.length;
+  assert.ok(Math.abs(a.metrics["zero.mae"]! - meanAbs) < 1e-12);
+  model.dispose();
   const afterFirst = tf.memory().numTensors;
   const b = await runExperiment(stocksExperiment, opts);
   b.artifacts.model.dispose();
   assert.ok(Object.values(a.metrics).every(Number.isFinite), JSON.stringify(a.metrics));
   assert.deepEqual(a.metrics, b.metrics);
   assert.equal(tf.memory().numTensors, afterFirst, "a second run leaves no more tensors than the first");
-  assert.ok(afterFirst - before <= 8, `${afterFirst - before} tensors left by tfjs-layers after dispose`);
+  assert.equal(afterFirst, before, "disposing the model frees every tensor of the run");
 });

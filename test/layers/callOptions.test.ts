@@ -1,6 +1,6 @@
 /**
  * Bad call options of every tier-2 layer, as a table: each row must throw a TypeError/RangeError whose message
- * starts with the layer's name (or `Layer.callWithWeights`) and names the key, leaving no tensors behind. Plus:
+ * starts with the layer's name (or `Layer.applyWithAttention`) and names the key, leaving no tensors behind. Plus:
  * tfjs's base layer keys are accepted and round-trip through getConfig → fromConfig, and good calls still run
  * (also inside a tf.model, where tfjs adds `mask` and `customObjects`).
  */
@@ -10,13 +10,17 @@ import * as tf from "@tensorflow/tfjs";
 import { AdditiveAttention } from "../../lib/layers/additiveAttention.js";
 import { AttentionRnnDecoder } from "../../lib/layers/attentionRnnDecoder.js";
 import { Cbam } from "../../lib/layers/cnn/cbam.js";
+import { SqueezeExcitation } from "../../lib/layers/cnn/squeezeExcitation.js";
 import { PositionwiseFeedForward } from "../../lib/layers/feedForward.js";
 import { LayerNorm } from "../../lib/layers/layerNorm.js";
 import { MultiHeadAttention } from "../../lib/layers/multiHeadAttention.js";
 import { AttentionPooling } from "../../lib/layers/pooling/attentionPooling.js";
+import { SoftSpatialAttentionPooling } from "../../lib/layers/pooling/softSpatialAttentionPooling.js";
 import { SinusoidalPositionalEncoding } from "../../lib/layers/positionalEncoding.js";
 import { TransformerDecoderLayer } from "../../lib/layers/transformerDecoderLayer.js";
 import { TransformerEncoderLayer } from "../../lib/layers/transformerEncoderLayer.js";
+import { Seq2seqRnn } from "../../lib/models/seq2seqRnn.js";
+import { Transformer } from "../../lib/models/transformer.js";
 import { roundTrip, useBackend } from "./attentionHelpers.js";
 
 const th = { numHeads: 2, dFF: 8 };
@@ -38,8 +42,18 @@ const layers = {
   cbam: new Cbam({ ratio: 2 }),
   pool: new AttentionPooling({ units: 3 }),
   rnn: new AttentionRnnDecoder({ units: 4, vocabSize: 5 }),
+  se: new SqueezeExcitation({ ratio: 2 }),
+  spatial: new SoftSpatialAttentionPooling(),
 };
-const { mha: m, additive, encoder, decoder, ffn, norm, sin, cbam, pool, rnn } = layers;
+const { mha: m, additive, encoder, decoder, ffn, norm, sin, cbam, pool, rnn, se, spatial } = layers;
+const models = {
+  transformer: new Transformer({ srcVocab: 5, tgtVocab: 5, dModel: 4, numHeads: 2, dFF: 8, maxLength: 8 }),
+  seq2seq: new Seq2seqRnn({ srcVocab: 5, tgtVocab: 5, embedSize: 4, hiddenSize: 4, maxLength: 8 }),
+};
+const tokens = () => [
+  tf.tensor2d([[1, 2, 3]], undefined, "int32"),
+  tf.tensor2d([[1, 2]], undefined, "int32"),
+];
 
 /** Builds every layer with a good call, so the rows below test the options alone. */
 function buildAll(): void {
@@ -49,34 +63,37 @@ function buildAll(): void {
     decoder.apply([x(), memory()]);
     cbam.apply(images());
     rnn.apply(rnnInputs());
+    se.apply(images());
+    spatial.apply(images());
   });
+  for (const model of Object.values(models)) model.ensureBuilt();
 }
 
 /** [what, call, expected message]: bad call options. */
 const calls: [string, () => unknown, RegExp][] = [
   [
     "MHA casual",
-    () => m.callWithWeights(x(), { casual: true } as never),
-    /^MultiHeadAttention\.callWithWeights: unknown option "casual" \(did you mean "causal"\?\)/,
+    () => m.applyWithAttention(x(), { casual: true } as never),
+    /^MultiHeadAttention\.applyWithAttention: unknown option "casual" \(did you mean "causal"\?\)/,
   ],
   [
     "MHA validlens",
-    () => m.callWithWeights(x(), { validlens: [1, 2] } as never),
+    () => m.applyWithAttention(x(), { validlens: [1, 2] } as never),
     /unknown option "validlens" \(did you mean "validLens"\?\)/,
   ],
   [
     "MHA causal string",
-    () => m.callWithWeights(x(), { causal: "yes" } as never),
+    () => m.applyWithAttention(x(), { causal: "yes" } as never),
     /options\.causal must be a boolean/,
   ],
   [
     "MHA training 1",
-    () => m.callWithWeights(x(), { training: 1 } as never),
+    () => m.applyWithAttention(x(), { training: 1 } as never),
     /options\.training must be a boolean/,
   ],
   [
     "MHA upstream mask",
-    () => m.callWithWeights(x(), { mask: tf.ones([2, 3]) } as never),
+    () => m.applyWithAttention(x(), { mask: tf.ones([2, 3]) } as never),
     /options\.mask \(tfjs's upstream mask.*pass validLens or attentionMask/,
   ],
   [
@@ -90,14 +107,24 @@ const calls: [string, () => unknown, RegExp][] = [
     /options\.returnAttention must be a boolean/,
   ],
   [
+    "MHA applyWithAttention returnAttention (it sets it)",
+    () => m.applyWithAttention(x(), { returnAttention: false } as never),
+    /^MultiHeadAttention\.applyWithAttention: unknown option "returnAttention"/,
+  ],
+  [
+    "MHA applyWithAttention symbolic input",
+    () => m.applyWithAttention(tf.input({ shape: [3, 4] }) as never),
+    /^MultiHeadAttention\.applyWithAttention: inputs must be tensors .* got a SymbolicTensor/,
+  ],
+  [
     "MHA kwargs not an object",
-    () => m.callWithWeights(x(), "causal" as never),
+    () => m.applyWithAttention(x(), "causal" as never),
     /must be an object with keys/,
   ],
   [
     "Additive queryOffset",
-    () => additive.callWithWeights([x(), memory()], { queryOffset: 1 } as never),
-    /^AdditiveAttention\.callWithWeights: unknown option "queryOffset"/,
+    () => additive.applyWithAttention([x(), memory()], { queryOffset: 1 } as never),
+    /^AdditiveAttention\.applyWithAttention: unknown option "queryOffset"/,
   ],
   [
     "Additive score",
@@ -146,8 +173,53 @@ const calls: [string, () => unknown, RegExp][] = [
   ],
   [
     "RNN decoder causal",
-    () => rnn.callWithWeights(rnnInputs(), { causal: true } as never),
-    /^AttentionRnnDecoder\.callWithWeights: unknown option "causal"/,
+    () => rnn.applyWithAttention(rnnInputs(), { causal: true } as never),
+    /^AttentionRnnDecoder\.applyWithAttention: unknown option "causal"/,
+  ],
+  [
+    "encoder applyWithAttention memoryValidLens",
+    () => encoder.applyWithAttention(x(), { memoryValidLens: [1, 2] } as never),
+    /^TransformerEncoderLayer\.applyWithAttention: unknown option "memoryValidLens"/,
+  ],
+  [
+    "decoder applyWithAttention causal",
+    () => decoder.applyWithAttention([x(), memory()], { causal: true } as never),
+    /^TransformerDecoderLayer\.applyWithAttention: unknown option "causal"/,
+  ],
+  [
+    "pooling applyWithAttention returnAttention",
+    () => pool.applyWithAttention(x(), { returnAttention: true } as never),
+    /^AttentionPooling\.applyWithAttention: unknown option "returnAttention"/,
+  ],
+  [
+    "Cbam applyWithAttention ratio",
+    () => cbam.applyWithAttention(images(), { ratio: 2 } as never),
+    /^Cbam\.applyWithAttention: unknown option "ratio"/,
+  ],
+  [
+    "SqueezeExcitation applyWithAttention upstream mask",
+    () => se.applyWithAttention(images(), { mask: tf.ones([1, 4]) } as never),
+    /^SqueezeExcitation\.applyWithAttention: options\.mask/,
+  ],
+  [
+    "soft spatial applyWithAttention temperature",
+    () => spatial.applyWithAttention(images(), { temperature: 2 } as never),
+    /^SoftSpatialAttentionPooling\.applyWithAttention: unknown option "temperature"/,
+  ],
+  [
+    "Transformer applyWithAttention validLens",
+    () => models.transformer.applyWithAttention(tokens() as never, { validLens: [3] } as never),
+    /^Transformer\.applyWithAttention: unknown option "validLens"/,
+  ],
+  [
+    "Seq2seqRnn applyWithAttention returnAttention",
+    () => models.seq2seq.applyWithAttention(tokens() as never, { returnAttention: true } as never),
+    /^Seq2seqRnn\.applyWithAttention: unknown option "returnAttention"/,
+  ],
+  [
+    "Transformer apply returnAttention string",
+    () => models.transformer.apply(tokens(), { returnAttention: "yes" }),
+    /^Transformer: options\.returnAttention must be a boolean/,
   ],
   [
     "RNN decoder training",
@@ -191,13 +263,13 @@ test("tfjs's base layer keys are accepted and round-trip (trainable, name, dtype
 
 test("a good call still runs with every option given, and in a tf.model (tfjs adds mask/customObjects)", () => {
   tf.tidy(() => {
-    const r = m.callWithWeights(x(), {
+    const r = m.applyWithAttention(x(), {
       causal: true,
       validLens: [3, 1],
       attentionMask: tf.ones([2, 3]),
       training: false,
     });
-    assert.deepEqual(r.weights.shape, [2, 2, 3, 3]);
+    assert.deepEqual(r.attention.shape, [2, 2, 3, 3]);
   });
   const input = tf.input({ shape: [4, 4, 2] });
   const model = tf.model({

@@ -11,10 +11,10 @@ import { mulberry32 } from "../../lib/random/prng.js";
 import {
   assertClose,
   assertFlat,
+  assertRoundTrips,
   disposeWeights,
   flat,
   onEachBackend,
-  assertRoundTrips,
   shapeOf,
   trainAndCount,
   values,
@@ -81,8 +81,8 @@ onEachBackend("Cbam", () => {
   test("shapes; both maps in (0, 1); parity with plain arrays (1e-5)", () => {
     const cbam = fixedLayer();
     const [output, channel, spatial] = values(() => {
-      const r = cbam.callAndReturnAttention(tf.tensor4d(images));
-      return [r.output, r.channelAttention, r.spatialAttention];
+      const r = cbam.applyWithAttention(tf.tensor4d(images));
+      return [r.output, r.attention.channel, r.attention.spatial];
     });
     const want = images.map(referenceImage);
     assert.deepEqual(shapeOf(output), [B, H, W, C]);
@@ -132,7 +132,7 @@ onEachBackend("Cbam", () => {
       feed: x,
     });
     assertFlat("apply", () => cbam.apply(x));
-    assertFlat("callAndReturnAttention", () => cbam.callAndReturnAttention(x as tf.Tensor4D));
+    assertFlat("applyWithAttention", () => cbam.applyWithAttention(x));
     tf.dispose(x);
     dispose();
   });

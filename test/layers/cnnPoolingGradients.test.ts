@@ -5,8 +5,8 @@
  */
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { Cbam, SqueezeExcitation } from "../../lib/layers/cnn/index.js";
 import { validLensMask } from "../../lib/layers/attentionMask.js";
+import { Cbam, SqueezeExcitation } from "../../lib/layers/cnn/index.js";
 import { AttentionPooling, SoftSpatialAttentionPooling } from "../../lib/layers/pooling/index.js";
 import { assertSameOnWasmAndCpu, probe, randn, setupWasm } from "../tfjs/backends.js";
 

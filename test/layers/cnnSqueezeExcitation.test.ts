@@ -10,10 +10,10 @@ import { mulberry32 } from "../../lib/random/prng.js";
 import {
   assertClose,
   assertFlat,
+  assertRoundTrips,
   disposeWeights,
   flat,
   onEachBackend,
-  assertRoundTrips,
   shapeOf,
   trainAndCount,
   values,
@@ -55,7 +55,7 @@ onEachBackend("SqueezeExcitation", () => {
   test("output and gate shapes; gates in (0, 1); parity with plain arrays (1e-5)", () => {
     const se = fixedLayer();
     const [output, gates] = values(() => {
-      const r = se.callAndReturnAttention(tf.tensor4d(images));
+      const r = se.applyWithAttention(tf.tensor4d(images));
       return [r.output, r.attention];
     });
     const want = reference();
@@ -83,7 +83,7 @@ onEachBackend("SqueezeExcitation", () => {
       feed: x,
     });
     assertFlat("apply", () => se.apply(x));
-    assertFlat("callAndReturnAttention", () => se.callAndReturnAttention(x as tf.Tensor4D));
+    assertFlat("applyWithAttention", () => se.applyWithAttention(x));
     tf.dispose(x);
     dispose();
   });

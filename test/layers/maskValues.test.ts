@@ -9,8 +9,8 @@ import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { AdditiveAttention } from "../../lib/layers/additiveAttention.js";
-import { AttentionRnnDecoder } from "../../lib/layers/attentionRnnDecoder.js";
 import { attentionMask, validLensMask } from "../../lib/layers/attentionMask.js";
+import { AttentionRnnDecoder } from "../../lib/layers/attentionRnnDecoder.js";
 import { MultiHeadAttention } from "../../lib/layers/multiHeadAttention.js";
 import { AttentionPooling } from "../../lib/layers/pooling/attentionPooling.js";
 import { TransformerDecoderLayer } from "../../lib/layers/transformerDecoderLayer.js";
@@ -72,8 +72,8 @@ const given = (v: unknown) => {
   return made.get(String(v)) as never;
 };
 const rnnIn = once(() => [tf.ones([B, T, 6]), kv(), tf.zeros([B, 4])]);
-const mhaLens = (v: unknown) => () => mha.callWithWeights([q(), kv()], { validLens: given(v) });
-const mhaMask = (v: unknown) => () => mha.callWithWeights([q(), kv()], { attentionMask: given(v) });
+const mhaLens = (v: unknown) => () => mha.applyWithAttention([q(), kv()], { validLens: given(v) });
+const mhaMask = (v: unknown) => () => mha.applyWithAttention([q(), kv()], { attentionMask: given(v) });
 
 before(async () => {
   await useBackend("wasm");
@@ -92,7 +92,7 @@ const rows: [string, () => unknown, RegExp][] = [
   ["MHA validLens S + 1", mhaLens([5, 1]), lensOf("MultiHeadAttention", "\\[0\\]", S, "5")],
   [
     "MHA validLens tensor 1.5",
-    () => mha.callWithWeights([q(), kv()], { validLens: given(() => tf.tensor1d([2, 1.5])) }),
+    () => mha.applyWithAttention([q(), kv()], { validLens: given(() => tf.tensor1d([2, 1.5])) }),
     lensOf("MultiHeadAttention", "\\[1\\]", S, "1.5"),
   ],
   [
@@ -185,13 +185,13 @@ const rows: [string, () => unknown, RegExp][] = [
   ],
   [
     "Additive validLens 2.5",
-    () => additive.callWithWeights([q(), kv()], { validLens: [2.5, 1] }),
+    () => additive.applyWithAttention([q(), kv()], { validLens: [2.5, 1] }),
     lensOf("AdditiveAttention", "\\[0\\]", S, "2.5"),
   ],
   [
     "Additive mask 3",
     () =>
-      additive.callWithWeights([q(), kv()], {
+      additive.applyWithAttention([q(), kv()], {
         attentionMask: [
           [3, 1, 1, 1],
           [1, 1, 1, 1],
@@ -216,13 +216,13 @@ const rows: [string, () => unknown, RegExp][] = [
   ],
   [
     "RNN decoder validLens 1.5",
-    () => rnn.callWithWeights([...rnnIn()], { validLens: [1.5, 2] }),
+    () => rnn.applyWithAttention([...rnnIn()], { validLens: [1.5, 2] }),
     /^AttentionRnnDecoder: validLens\[0\] must be an integer in \[0, 4\] \(the memory length\), got 1\.5/,
   ],
   [
     "RNN decoder mask 2",
     () =>
-      rnn.callWithWeights([...rnnIn()], {
+      rnn.applyWithAttention([...rnnIn()], {
         attentionMask: [
           [1, 1, 2, 1],
           [1, 1, 1, 1],
@@ -233,33 +233,25 @@ const rows: [string, () => unknown, RegExp][] = [
   [
     "pooling mask 2",
     () =>
-      pool.callAndReturnAttention(
-        q() as tf.Tensor3D,
+      pool.applyWithAttention([
+        q(),
         given(() =>
           tf.tensor2d([
             [1, 2, 0],
             [1, 1, 1],
           ]),
         ),
-      ),
+      ]),
     /^AttentionPooling: mask\[0\]\[1\] must be 0 or 1 \(or a boolean\), got 2/,
   ],
   [
     "pooling validLens T + 1",
-    () =>
-      pool.callAndReturnAttention(
-        q() as tf.Tensor3D,
-        given(() => tf.tensor1d([4, 1])),
-      ),
+    () => pool.applyWithAttention([q(), given(() => tf.tensor1d([4, 1]))]),
     /^AttentionPooling: validLens\[0\] must be an integer in \[0, 3\] \(the steps\), got 4/,
   ],
   [
     "pooling validLens wrong B",
-    () =>
-      pool.callAndReturnAttention(
-        q() as tf.Tensor3D,
-        given(() => tf.tensor1d([1, 1, 1])),
-      ),
+    () => pool.applyWithAttention([q(), given(() => tf.tensor1d([1, 1, 1]))]),
     /^AttentionPooling: validLens has shape \[3\] but needs \[2\]/,
   ],
   [
@@ -269,7 +261,7 @@ const rows: [string, () => unknown, RegExp][] = [
   ],
   [
     "Transformer srcValidLens 1.5",
-    () => transformer.attention(src(), tgt(), { srcValidLens: [4, 1.5] }),
+    () => transformer.applyWithAttention([src(), tgt()], { srcValidLens: [4, 1.5] }),
     /^Transformer: srcValidLens\[1\] must be an integer in \[0, 4\]/,
   ],
   [
@@ -279,7 +271,7 @@ const rows: [string, () => unknown, RegExp][] = [
   ],
   [
     "Seq2seqRnn srcValidLens wrong B",
-    () => seq2seq.attention(src(), tgt(), { srcValidLens: [1] }),
+    () => seq2seq.applyWithAttention([src(), tgt()], { srcValidLens: [1] }),
     /^Seq2seqRnn: srcValidLens has shape \[1\] but needs \[2\] \(B\)/,
   ],
   [
@@ -318,7 +310,7 @@ for (const [what, call, expected] of rows) {
 
 test("good masks as number arrays, typed arrays, booleans and tensors give the same weights (no leaks)", () => {
   const weightsOf = (opts: object) =>
-    tf.tidy(() => mha.callWithWeights([q(), kv()], opts).weights.arraySync());
+    tf.tidy(() => mha.applyWithAttention([q(), kv()], opts).attention.arraySync());
   const byTensor = weightsOf({ validLens: tf.tensor1d([1, 3], "int32") });
   assert.deepEqual(weightsOf({ validLens: [1, 3] }), byTensor);
   assert.deepEqual(weightsOf({ validLens: Int32Array.of(1, 3) }), byTensor);
@@ -349,7 +341,7 @@ test("a checked tensor is read once: a mask shared by every layer of a model is 
     return dataSync();
   }) as never;
   tf.tidy(() => {
-    for (let k = 0; k < 5; k++) mha.callWithWeights([q(), kv()], { validLens: lens });
+    for (let k = 0; k < 5; k++) mha.applyWithAttention([q(), kv()], { validLens: lens });
   });
   assert.equal(reads, 1);
   lens.dispose();

@@ -52,7 +52,7 @@ for (const backend of BACKENDS) {
       const [out, weights] = tf.tidy(() => {
         const q = tf.tensor(qs);
         const inputs = c.self ? q : [q, tf.tensor(vs)];
-        const { output, weights } = layer.callWithWeights(inputs, {
+        const { output, attention: weights } = layer.applyWithAttention(inputs, {
           validLens: c.lens === undefined ? undefined : tf.tensor1d(c.lens, "int32"),
           causal: c.causal,
           attentionMask:
@@ -114,11 +114,13 @@ test("shape, masks change the output, causal weights are lower-triangular", asyn
     );
     narrow.dispose();
     const causal = new MultiHeadAttention({ numHeads: N, useCausalMask: true });
-    const { weights } = causal.callWithWeights(q);
-    causal.dispose();
-    const w = weights.arraySync() as number[][][][];
+    const w = causal.applyWithAttention(q).attention.arraySync() as number[][][][];
     assert.equal(w[0]![1]![0]![2], 0);
     assert.equal(w[1]![0]![1]![2], 0);
+    // useCausalMask is the default of the call option: a call can still turn it off
+    const open = causal.applyWithAttention(q, { causal: false }).attention.arraySync() as number[][][][];
+    assert.ok(open[0]![1]![0]![2]! > 0, "causal: false overrides useCausalMask");
+    causal.dispose();
   });
   layer.dispose();
 });
@@ -167,3 +169,27 @@ for (const backend of BACKENDS) {
     copy.dispose();
   });
 }
+
+test("applyWithAttention: the doc example; the caller owns output and attention, nothing else survives", async () => {
+  await useBackend("wasm");
+  const layer = new MultiHeadAttention({ numHeads: 2 });
+  const x = tf.ones([1, 3, 4]);
+  const first = layer.applyWithAttention(x, { causal: true }); // builds the layer (its 8 weights)
+  tf.dispose([first.output, first.attention]);
+  const before = tf.memory().numTensors;
+  const { output, attention } = layer.applyWithAttention(x, { causal: true });
+  assert.equal(tf.memory().numTensors, before + 2, "exactly the output and the attention survive");
+  assert.deepEqual(output.shape, [1, 3, 4]);
+  assert.deepEqual(attention.shape, [1, 2, 3, 3]);
+  const w = attention.arraySync() as number[][][][];
+  for (const head of w[0]!) assertClose(head[0]!, [1, 0, 0], 1e-6, "row 0 sees key 0 only");
+  tf.dispose([output, attention]);
+  assert.equal(tf.memory().numTensors, before);
+  assert.throws(
+    () => layer.applyWithAttention(x, { causal: 1 } as never),
+    /^TypeError: MultiHeadAttention\.applyWithAttention: options\.causal must be a boolean/,
+  );
+  assert.equal(tf.memory().numTensors, before, "the error path leaves no tensors");
+  x.dispose();
+  layer.dispose(); // tracked by apply, so dispose works
+});

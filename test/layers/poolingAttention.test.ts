@@ -14,10 +14,10 @@ import { mulberry32 } from "../../lib/random/prng.js";
 import {
   assertClose,
   assertFlat,
+  assertRoundTrips,
   disposeWeights,
   flat,
   onEachBackend,
-  assertRoundTrips,
   shapeOf,
   trainAndCount,
   values,
@@ -56,8 +56,8 @@ onEachBackend("AttentionPooling", () => {
     test(`${score}: weights and output equal tier-1 attend/maskedSoftmax (1e-5); a fully masked row gives zeros`, () => {
       const pool = fixedLayer(score);
       const [output, weights] = values(() => {
-        const r = pool.callAndReturnAttention(tf.tensor3d(sequences), validLensMask(validLens, T));
-        return [r.output, r.weights];
+        const r = pool.applyWithAttention([tf.tensor3d(sequences), validLensMask(validLens, T)]);
+        return [r.output, r.attention];
       });
       assert.deepEqual(
         [shapeOf(output), shapeOf(weights)],
@@ -129,6 +129,15 @@ onEachBackend("AttentionPooling", () => {
       pool.apply([embedding.apply(tokens) as tf.Tensor, validLensMask([3, 1], T)]) as tf.Tensor,
     ]);
     assertClose(viaKwargs, viaInput, 1e-6, "maskZero vs explicit mask");
+    // applyWithAttention (two outputs) between graph calls (one): tfjs's mask bookkeeping follows each call
+    const [pooled, weights, again] = values(() => {
+      const emb = embedding.apply(tokens) as tf.Tensor;
+      const r = pool.applyWithAttention(emb, { mask: embedding.computeMask(tokens) as tf.Tensor });
+      return [r.output, r.attention, model.predict(tokens) as tf.Tensor];
+    });
+    assertClose(pooled, viaKwargs, 1e-6, "applyWithAttention with an upstream mask");
+    assertClose((weights as number[][])[1], [1, 0, 0, 0, 0], 1e-6, "one valid step takes all the weight");
+    assertClose(again, viaKwargs, 1e-6, "the graph call after applyWithAttention");
     const [viaLens] = values(() => pool.apply([x, tf.tensor1d(validLens)]) as tf.Tensor);
     assertClose(viaLens, masked, 1e-6, "valid lengths [B] vs [B, T] mask");
     tf.dispose([x, tokens]);
@@ -184,9 +193,7 @@ onEachBackend("AttentionPooling", () => {
       feed,
     });
     assertFlat("apply", () => pool.apply(feed));
-    assertFlat("callAndReturnAttention", () =>
-      pool.callAndReturnAttention(feed[0] as tf.Tensor3D, feed[1] as tf.Tensor2D),
-    );
+    assertFlat("applyWithAttention", () => pool.applyWithAttention(feed));
     tf.dispose(feed);
     dispose();
   });

@@ -12,9 +12,9 @@ import { mulberry32 } from "../../lib/random/prng.js";
 import {
   assertClose,
   assertFlat,
+  assertRoundTrips,
   disposeWeights,
   onEachBackend,
-  assertRoundTrips,
   shapeOf,
   trainAndCount,
   values,
@@ -54,8 +54,8 @@ onEachBackend("SoftSpatialAttentionPooling", () => {
   test("shapes; the map sums to 1 per image; parity with plain arrays and tier-1 softmax (1e-5)", () => {
     const pool = layerWith(scoreKernel, { temperature: TAU });
     const [features, map, location] = values(() => {
-      const r = pool.callAndReturnAttention(tf.tensor4d(images));
-      return [r.features, r.attention, r.location];
+      const r = pool.applyWithAttention(tf.tensor4d(images));
+      return [r.output, r.attention, r.location];
     });
     assert.deepEqual(
       [shapeOf(features), shapeOf(map), shapeOf(location)],
@@ -106,7 +106,7 @@ onEachBackend("SoftSpatialAttentionPooling", () => {
     ); // [B, H, W, 2]: channel 0 is the peak, channel 1 a constant
     const pool = layerWith([1, 0]);
     const [map, location] = values(() => {
-      const r = pool.callAndReturnAttention(tf.tensor4d(peaked));
+      const r = pool.applyWithAttention(tf.tensor4d(peaked));
       return [r.attention, r.location];
     });
     assertClose(location, peaks, 1e-6, "soft-argmax at the peak");
@@ -114,7 +114,7 @@ onEachBackend("SoftSpatialAttentionPooling", () => {
       peaks.every(([pr, pc], b) => (map as number[][][])[b]![pr!]![pc!]! > 1 - 1e-6),
       "map is one-hot-like",
     );
-    const [uniform] = values(() => pool.callAndReturnAttention(tf.ones([1, H, W, 2])).location);
+    const [uniform] = values(() => pool.applyWithAttention(tf.ones([1, H, W, 2])).location);
     assertClose(uniform, [[(H - 1) / 2, (W - 1) / 2]], 1e-6, "uniform map → centre");
     disposeWeights(pool);
   });
@@ -136,7 +136,7 @@ onEachBackend("SoftSpatialAttentionPooling", () => {
       feed: x,
     });
     assertFlat("apply", () => pool.apply(x));
-    assertFlat("callAndReturnAttention", () => pool.callAndReturnAttention(x as tf.Tensor4D));
+    assertFlat("applyWithAttention", () => pool.applyWithAttention(x));
     tf.dispose(x);
     dispose();
   });

@@ -8,6 +8,7 @@ import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { AdditiveAttention } from "../../lib/layers/additiveAttention.js";
 import { GeneralAttention } from "../../lib/layers/generalAttention.js";
+import type { ScoreAttention } from "../../lib/layers/scoreAttention.js";
 import { type AttendOptions, attend } from "../../lib/math/index.js";
 import { assertClose } from "../helpers.js";
 import { BACKENDS, batch, buildWith, matrix, roundTrip, tensors, useBackend } from "./attentionHelpers.js";
@@ -16,7 +17,7 @@ const [B, T, S, DQ, DK, DV, U] = [2, 3, 4, 5, 6, 3, 7];
 const ADD = { wq: matrix(DQ, U, 1), wk: matrix(DK, U, 2), v: matrix(1, U, 3)[0]! };
 const GEN = { w: matrix(DQ, DK, 4) };
 
-const makers: { name: string; make: () => tf.layers.Layer; score: AttendOptions }[] = [
+const makers: { name: string; make: () => ScoreAttention; score: AttendOptions }[] = [
   {
     name: "AdditiveAttention",
     make: () => new AdditiveAttention({ units: U }),
@@ -45,12 +46,11 @@ for (const backend of BACKENDS) {
         const [qs, vs, ks] = [batch(B, T, DQ, 11), batch(B, S, DV, 12), batch(B, S, DK, 13)];
         const [out, weights] = tf.tidy(() => {
           const lens = mask.lens === undefined ? undefined : tf.tensor1d(mask.lens, "int32");
-          const [o, w] = layer.apply([tf.tensor(qs), tf.tensor(vs), tf.tensor(ks)], {
-            validLens: lens,
-            causal: mask.causal,
-            returnAttention: true,
-          }) as tf.Tensor[];
-          return [o!.arraySync() as number[][][], w!.arraySync() as number[][][]];
+          const { output: o, attention: w } = layer.applyWithAttention(
+            [tf.tensor(qs), tf.tensor(vs), tf.tensor(ks)],
+            { validLens: lens, causal: mask.causal },
+          );
+          return [o.arraySync() as number[][][], w.arraySync() as number[][][]];
         });
         for (let b = 0; b < B; b++) {
           const spec =

@@ -30,12 +30,13 @@ for (const backend of BACKENDS) {
     const pre = buildWith(new TransformerEncoderLayer({ ...args, normFirst: true }), [[B, T, E]]);
     pre.setWeights(post.getWeights());
     tf.tidy(() => {
-      const [out, w] = post.apply(x(), { returnAttention: true }) as tf.Tensor[];
-      assert.deepEqual(out!.shape, [B, T, E]);
-      assert.deepEqual(w!.shape, [B, 2, T, T]);
+      const { output: out, attention: w } = post.applyWithAttention(x());
+      assert.deepEqual(out.shape, [B, T, E]);
+      assert.deepEqual(w.shape, [B, 2, T, T]);
+      assert.equal(maxDiff(out, post.apply(x()) as tf.Tensor), 0, "the same output as apply");
       const padded = post.apply(x(), { validLens: tf.tensor1d([1, 3], "int32") }) as tf.Tensor;
-      assert.ok(maxDiff(out!, padded) > 1e-4, "padding changes the output");
-      assert.ok(maxDiff(out!, pre.apply(x()) as tf.Tensor) > 1e-4, "normFirst changes the output");
+      assert.ok(maxDiff(out, padded) > 1e-4, "padding changes the output");
+      assert.ok(maxDiff(out, pre.apply(x()) as tf.Tensor) > 1e-4, "normFirst changes the output");
     });
     post.dispose();
     pre.dispose();
@@ -48,16 +49,16 @@ for (const backend of BACKENDS) {
       [B, S, E],
     ]);
     tf.tidy(() => {
-      const [out, self, cross] = layer.apply([x(), memory()], {
-        memoryValidLens: tf.tensor1d([2, 4], "int32"),
-        returnAttention: true,
-      }) as tf.Tensor[];
-      assert.deepEqual(out!.shape, [B, T, E]);
-      assert.deepEqual(self!.shape, [B, 2, T, T]);
-      assert.deepEqual(cross!.shape, [B, 2, T, S]);
-      const s = self!.arraySync() as number[][][][];
+      const {
+        output: out,
+        attention: { self, cross },
+      } = layer.applyWithAttention([x(), memory()], { memoryValidLens: tf.tensor1d([2, 4], "int32") });
+      assert.deepEqual(out.shape, [B, T, E]);
+      assert.deepEqual(self.shape, [B, 2, T, T]);
+      assert.deepEqual(cross.shape, [B, 2, T, S]);
+      const s = self.arraySync() as number[][][][];
       assert.equal(s[1]![1]![0]![1], 0, "query 0 cannot see key 1");
-      const c = cross!.arraySync() as number[][][][];
+      const c = cross.arraySync() as number[][][][];
       assert.equal(c[0]![0]![2]![3], 0, "memory key 3 is padding in example 0");
       assert.ok(Math.abs(c[0]![0]![2]![0]! + c[0]![0]![2]![1]! - 1) < 1e-5);
     });

@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { multiply } from "mathjs";
 import {
+  type AttendOptions,
+  type AttentionTrace,
   attend,
   buildMask,
   concatHeads,
@@ -84,6 +86,72 @@ test("attend: dot-product example and trace steps in order", () => {
     { score: "cosine" },
   );
   assert.deepEqual(cos.scores, [[1, 0]]); // zero key: cosine defined as 0
+});
+
+test("attend: each step's symbol and LaTeX equation, and every step's value is the trace field it names", () => {
+  const [q, k, v] = [
+    [[1, 0]],
+    [
+      [1, 0],
+      [0, 1],
+    ],
+    [[1], [2]],
+  ];
+  const rows = (options: AttendOptions) =>
+    attend(q, k, v, options).steps.map((s) => [s.name, s.symbol, s.equation]);
+  const softmaxOf = (x: string) => `\\alpha = \\operatorname{softmax}_{\\text{row}}(${x})`;
+  const maskedFrom = (x: string) => `\\tilde S_{ij} = ${x}_{ij} \\text{ if } M_{ij} \\text{ else } -\\infty`;
+  const output = ["output", "O", "O = \\alpha V"];
+  assert.deepEqual(rows({}), [
+    ["scores", "S", "S = Q K^\\top"],
+    ["scaledScores", "S'", "S' = S / \\sqrt{d_k}"],
+    ["weights", "\\alpha", softmaxOf("S'")],
+    output,
+  ]);
+  assert.deepEqual(rows({ scale: 0.5, mask: { causal: true } }), [
+    ["scores", "S", "S = Q K^\\top"],
+    ["scaledScores", "S'", "S' = 0.5 \\cdot S"],
+    ["masked", "\\tilde S", maskedFrom("S'")],
+    ["weights", "\\alpha", softmaxOf("\\tilde S")],
+    output,
+  ]);
+  assert.deepEqual(rows({ score: "dot", mask: { validLens: 1 }, temperature: 2 }), [
+    ["scores", "S", "S = Q K^\\top"],
+    ["masked", "\\tilde S", maskedFrom("S")],
+    ["weights", "\\alpha", softmaxOf("\\tilde S/2")],
+    output,
+  ]);
+  assert.deepEqual(
+    rows({
+      score: "general",
+      w: [
+        [1, 0],
+        [0, 1],
+      ],
+      scale: 2,
+      temperature: 0.5,
+    }),
+    [
+      ["scores", "S", "S = Q W K^\\top"],
+      ["scaledScores", "S'", "S' = 2 \\cdot S"],
+      ["weights", "\\alpha", softmaxOf("S'/0.5")],
+      output,
+    ],
+  );
+  assert.deepEqual(rows({ score: "additive", wq: [[1], [0]], wk: [[0], [1]], v: [1] })[0], [
+    "scores",
+    "S",
+    "S_{ij} = v^\\top \\tanh(q_i W_q + k_j W_k)",
+  ]);
+  const t = attend(q, k, v, { scale: 0.5, mask: { causal: true } });
+  for (const s of t.steps) assert.equal(s.value, t[s.name as keyof AttentionTrace], s.name);
+  assert.deepEqual(t.shapes, {
+    scores: [1, 2],
+    scaledScores: [1, 2],
+    masked: [1, 2],
+    weights: [1, 2],
+    output: [1, 1],
+  });
 });
 
 test("multi-head: split/concat invert each other; one head equals plain attention", () => {

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { ATTENTION_CNN_PRESETS, attentionCnn } from "../../lib/models/cnn/attentionCnn.js";
-import { copyTaskBatch } from "../../lib/models/copyTask.js";
+import { copySequences } from "../../lib/models/copyTask.js";
 import { beamSearch, type DecodableModel, greedyDecode } from "../../lib/models/decoding.js";
 import { Seq2seqRnn } from "../../lib/models/seq2seqRnn.js";
 import { seq2seqRnnConfig } from "../../lib/models/seq2seqRnnConfig.js";
@@ -150,24 +150,24 @@ const rows: [string, () => unknown, RegExp][] = [
   ["cnn unknown", cnn({ dropout: 0.1 }), /^attentionCnn: unknown option "dropout"/],
   ["cnn height 0", cnn({ height: 0 }), /options\.height must be an integer ≥ 1, got 0/],
   [
-    "copyTaskBatch seed −1",
-    () => copyTaskBatch(-1, 2),
-    /^copyTaskBatch: rng \(a seed\) must be an integer ≥ 0, got -1/,
+    "copySequences seed −1",
+    () => copySequences(-1, 2),
+    /^copySequences: rng \(a seed\) must be an integer ≥ 0, got -1/,
   ],
   [
-    "copyTaskBatch rng object",
-    () => copyTaskBatch({} as never, 2),
-    /^copyTaskBatch: rng must be a seed \(an integer ≥ 0\) or an Rng/,
+    "copySequences rng object",
+    () => copySequences({} as never, 2),
+    /^copySequences: rng must be a seed \(an integer ≥ 0\) or an Rng/,
   ],
   [
-    "copyTaskBatch batchSize 0",
-    () => copyTaskBatch(1, 0),
-    /^copyTaskBatch: batchSize must be an integer ≥ 1/,
+    "copySequences batchSize 0",
+    () => copySequences(1, 0),
+    /^copySequences: batchSize must be an integer ≥ 1/,
   ],
   [
-    "copyTaskBatch length 2.5",
-    () => copyTaskBatch(1, 2, 2.5),
-    /^copyTaskBatch: length must be an integer ≥ 1/,
+    "copySequences length 2.5",
+    () => copySequences(1, 2, 2.5),
+    /^copySequences: length must be an integer ≥ 1/,
   ],
   [
     "model call validLens",

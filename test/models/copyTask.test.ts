@@ -13,15 +13,15 @@ import { runExperiment } from "../../lib/experiments/run.js";
 import { attentionMask } from "../../lib/layers/attentionMask.js";
 import { linear } from "../../lib/layers/linear.js";
 import { exactMatch } from "../../lib/metrics/classification.js";
-import { COPY_TASK, copyTaskBatch } from "../../lib/models/copyTask.js";
+import { COPY_TASK, copySequences } from "../../lib/models/copyTask.js";
 import { transformerConfig } from "../../lib/models/transformerConfig.js";
 import { hashValue } from "../../lib/records/record.js";
 import { useBackend } from "../layers/attentionHelpers.js";
 
 test("copy-task data: seeded, symbols 3 … 10, start/end tokens in place", () => {
-  const a = copyTaskBatch(7, 5);
-  assert.deepEqual(copyTaskBatch(7, 5), a, "same seed, same batch");
-  assert.notDeepEqual(copyTaskBatch(8, 5).src, a.src);
+  const a = copySequences(7, 5);
+  assert.deepEqual(copySequences(7, 5), a, "same seed, same batch");
+  assert.notDeepEqual(copySequences(8, 5).src, a.src);
   for (const [i, s] of a.src.entries()) {
     assert.equal(s.length, COPY_TASK.length);
     assert.ok(s.every((t) => t >= 3 && t <= 10));
@@ -32,7 +32,7 @@ test("copy-task data: seeded, symbols 3 … 10, start/end tokens in place", () =
 
 test("doc examples of the tier-2 helpers", async () => {
   await useBackend("wasm");
-  assert.equal(copyTaskBatch(7, 1).src[0]!.length, 10);
+  assert.equal(copySequences(7, 1).src[0]!.length, 10);
   assert.equal(exactMatch([[3, 4], [5]], [[3, 4], [6]]), 0.5);
   assert.equal(exactMatch([[3]], [[3, 4]]), 0);
   assert.equal(transformerConfig({ srcVocab: 11, tgtVocab: 11 }, "tiny").dModel, 32);

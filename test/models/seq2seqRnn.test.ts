@@ -9,7 +9,7 @@ import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { AttentionRnnDecoder } from "../../lib/layers/attentionRnnDecoder.js";
 import { attend } from "../../lib/math/attend.js";
-import { COPY_TASK, copyTaskBatch, copyTaskTensors } from "../../lib/models/copyTask.js";
+import { COPY_TASK, copySequences, copyTaskTensors } from "../../lib/models/copyTask.js";
 import { beamSearch, greedyDecode } from "../../lib/models/decoding.js";
 import { Seq2seqRnn } from "../../lib/models/seq2seqRnn.js";
 import {
@@ -81,13 +81,31 @@ for (const config of VARIANTS) {
   test(`${name(config)}: shapes, weights on valid positions only, config and save/load`, async () => {
     await useBackend("wasm");
     const model = new Seq2seqRnn(config).ensureBuilt();
-    const weights = tf.tidy(() => {
-      const a = model.attention(int(SRC), int(TGT_IN), { srcValidLens: lens() });
-      assert.deepEqual(a.logits.shape, [2, 4, 9]);
-      assert.deepEqual(a.queries.shape, [2, 4, 8]);
-      assert.deepEqual(a.weights.shape, [2, 4, 5]);
-      return a.weights.arraySync() as number[][][];
-    });
+    const [src, tgtIn, srcValidLens] = [int(SRC), int(TGT_IN), lens()];
+    const before = tf.memory().numTensors;
+    const { output, attention } = model.applyWithAttention([src, tgtIn], { srcValidLens });
+    assert.equal(tf.memory().numTensors, before + 2, "only the logits and the one map survive");
+    assert.equal(attention.decoderCross.length, 1);
+    const [map] = attention.decoderCross;
+    assert.deepEqual(
+      [output.shape, map?.shape],
+      [
+        [2, 4, 9],
+        [2, 4, 5],
+      ],
+    );
+    const decoded = tf.tidy(() =>
+      model.decode(tgtIn, model.encode(src, { srcValidLens }).memory, { srcValidLens }),
+    );
+    assert.deepEqual(decoded.queries.shape, [2, 4, 8]);
+    assertClose(
+      map?.arraySync() as number[][][],
+      decoded.weights.arraySync() as number[][][],
+      0,
+      "= decode's",
+    );
+    const weights = map?.arraySync() as number[][][];
+    tf.dispose([src, tgtIn, srcValidLens, output, ...attention.decoderCross, decoded]);
     weights.forEach((rows, b) => {
       for (const row of rows) {
         assertClose(
@@ -119,7 +137,7 @@ for (const config of VARIANTS) {
   });
 }
 
-test("AttentionRnnDecoder as a layer: apply, callWithWeights, getConfig → fromConfig", async () => {
+test("AttentionRnnDecoder as a layer: apply, applyWithAttention, getConfig → fromConfig", async () => {
   await useBackend("wasm");
   const decoder = new AttentionRnnDecoder({
     units: 4,
@@ -131,7 +149,9 @@ test("AttentionRnnDecoder as a layer: apply, callWithWeights, getConfig → from
   const inputs = () => [tf.ones([2, 3, 6]), tf.ones([2, 7, 4]), tf.zeros([2, 4]), tf.zeros([2, 4])];
   const run = (layer: AttentionRnnDecoder) =>
     tf.tidy(() => {
-      const { output, weights } = layer.callWithWeights(inputs(), { validLens: tf.tensor1d([7, 2]) });
+      const { output, attention: weights } = layer.applyWithAttention(inputs(), {
+        validLens: tf.tensor1d([7, 2]),
+      });
       assert.deepEqual(
         [output.shape, weights.shape],
         [
@@ -232,7 +252,7 @@ test("copy task (vocab 11, length 6): the loss falls clearly in a short run", as
   const rng = mulberry32(5);
   const losses: number[] = [];
   for (let step = 0; step < 60; step++) {
-    const batch = copyTaskTensors(copyTaskBatch(rng, 32, 6));
+    const batch = copyTaskTensors(copySequences(rng, 32, 6));
     losses.push(trainStep(model, optimizer, batch));
     tf.dispose(batch);
   }

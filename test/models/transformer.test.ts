@@ -72,13 +72,29 @@ for (const { name, config } of configs) {
     const model = new Transformer(config).ensureBuilt();
     const [src, tgtIn] = [int(SRC), int(TGT_IN)];
     const before = tf.memory().numTensors;
-    const maps = model.attention(src, tgtIn); // outside any tidy: only the returned maps may remain
-    const kept = [maps.logits, ...maps.encoder, ...maps.decoderSelf, ...maps.decoderCross];
-    assert.equal(tf.memory().numTensors - before, kept.length, "attention() leaves only the maps it returns");
-    tf.dispose([src, tgtIn, ...kept]);
+    // outside any tidy: only the returned logits and maps may remain
+    const { output, attention: maps } = model.applyWithAttention([src, tgtIn], { srcValidLens: [5, 3] });
+    const kept = [output, ...maps.encoder, ...maps.decoderSelf, ...maps.decoderCross];
+    assert.equal(kept.length, 1 + config.numEncoderLayers + 2 * config.numDecoderLayers);
+    assert.equal(
+      tf.memory().numTensors - before,
+      kept.length,
+      "applyWithAttention leaves only what it returns",
+    );
+    assert.deepEqual(output.shape, [2, 4, 9]);
+    const logits = model.apply([src, tgtIn], { srcValidLens: [5, 3] }) as tf.Tensor;
+    assertClose(
+      output.arraySync() as number[][][],
+      logits.arraySync() as number[][][],
+      0,
+      "output = apply's",
+    );
+    const cross = maps.decoderCross.at(-1)?.arraySync() as number[][][][];
+    assert.deepEqual(cross[1]![0]![0]!.slice(3), [0, 0], "source padding gets no cross-attention");
+    tf.dispose([src, tgtIn, logits, ...kept]);
+    assert.equal(tf.memory().numTensors, before - 2, "and they are all the caller's");
     tf.tidy(() => {
-      const a = model.attention(int(SRC), int(TGT_IN));
-      assert.deepEqual(a.logits.shape, [2, 4, 9]);
+      const a = model.applyWithAttention([int(SRC), int(TGT_IN)]).attention;
       assert.deepEqual(
         a.encoder.map((w) => w.shape),
         Array(config.numEncoderLayers).fill([2, 2, 5, 5]),

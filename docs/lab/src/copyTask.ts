@@ -3,7 +3,7 @@
  * lib/cases/copyTask's experiment; evaluated by greedy decoding of held-out sequences (exact copies).
  */
 import { exactMatch } from "../../../lib/metrics/classification.js";
-import { COPY_TASK, copyTaskBatch, copyTaskTensors } from "../../../lib/models/copyTask.js";
+import { COPY_TASK, copySequences, copyTaskTensors } from "../../../lib/models/copyTask.js";
 import { greedyDecode } from "../../../lib/models/decoding.js";
 import { Transformer } from "../../../lib/models/transformer.js";
 import { transformerConfig } from "../../../lib/models/transformerConfig.js";
@@ -32,10 +32,10 @@ export const copyTask: TrainTask = {
   prepare(s) {
     const model = copyTaskModel(s.preset, s.seed);
     const rng = mulberry32(s.seed);
-    return { model, batch: () => copyTaskTensors(copyTaskBatch(rng, s.batchSize)) };
+    return { model, batch: () => copyTaskTensors(copySequences(rng, s.batchSize)) };
   },
   evaluate(model, s) {
-    const test = copyTaskBatch(s.seed + 1000, 32).src;
+    const test = copySequences(s.seed + 1000, 32).src;
     const decoded = greedyDecode(model, test, { bos: COPY_TASK.bos, eos: COPY_TASK.eos });
     const exact = exactMatch(decoded, test);
     return {

@@ -2,8 +2,8 @@
  * EN→FR in the lab: lib/cases/enfr's generated corpus and its Transformer (tiny preset, 1+1 layers), trained
  * on seeded random batches of the training split; evaluated by greedy translation of held-out sentences.
  */
-import { ENFR_SEED_PAIR, ENFR_SPECIAL, enfrData } from "../../../lib/cases/enfr/data.js";
-import { enfrArrays, enfrBatch, enfrTransformer, enfrTranslate } from "../../../lib/cases/enfr/model.js";
+import { ENFR_SEED_PAIR, ENFR_SPECIAL, enfrBatch, enfrData } from "../../../lib/cases/enfr/data.js";
+import { enfrModel, enfrTranslate } from "../../../lib/cases/enfr/model.js";
 import { exactMatch } from "../../../lib/metrics/classification.js";
 import { mulberry32 } from "../../../lib/random/prng.js";
 import { enfrCodec } from "./codecs.js";
@@ -19,13 +19,13 @@ export const enfrTask: TrainTask = {
   presets: false,
   codec: enfrCodec,
   prepare(s) {
-    const train = enfrArrays(enfrData({ seed: s.seed, testFraction: TEST_FRACTION }).train);
-    const model = enfrTransformer({ dModel: 32, numHeads: 2, dFF: 64, seed: s.seed });
+    const train = enfrData({ seed: s.seed, testFraction: TEST_FRACTION }).train;
+    const model = enfrModel({ dModel: 32, numHeads: 2, dFF: 64, seed: s.seed });
     const rng = mulberry32(s.seed);
     const batch = () =>
       enfrBatch(
         train,
-        Array.from({ length: s.batchSize }, () => rng.int(0, train.src.length - 1)),
+        Array.from({ length: s.batchSize }, () => rng.int(0, train.length - 1)),
       );
     return { model, batch, padId: ENFR_SPECIAL.pad };
   },

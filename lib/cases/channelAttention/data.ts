@@ -3,12 +3,19 @@
  * Gaussian noise (σ 0.35). One 5×5 shape of the shapes case (square, plus, ring) sits at a random position in
  * only 2 of the 8 channels, chosen at random per image; the other 6 channels are pure noise. The label is the
  * shape. A model that could tell, per image, which channels carry signal and down-weight the rest would see
- * less noise: the situation channel attention is meant for. Pure TS, seeded by mulberry32.
+ * less noise: the situation channel attention is meant for. Pure TS, seeded by mulberry32. `generateChannelCue`
+ * draws a set; `channelAttentionData(config)` draws the case's train and test sets from its config, and
+ * `channelAttentionBatch` turns images into the tensors `fit` trains on.
  */
+import * as tf from "@tensorflow/tfjs";
+import { type DatasetInfo, datasetInfo } from "../../experiments/experiment.js";
+import { imageBatch } from "../../models/cnn/classify.js";
+import { childSeed } from "../../random/childSeed.js";
 import { mulberry32 } from "../../random/prng.js";
+import { take } from "../../train/batches.js";
 import { round4, SHAPES_CLASSES, SHAPES_MASKS } from "../shapes/data.js";
 
-/** Options of {@link channelCueData}. */
+/** Options of {@link generateChannelCue}. */
 export interface ChannelCueOptions {
   seed: number;
   /** Number of images. */
@@ -38,19 +45,19 @@ export interface ChannelCueSet {
 /**
  * Generates `size` images from `seed`.
  * @example
- * const s = channelCueData({ seed: 1, size: 2 });
+ * const s = generateChannelCue({ seed: 1, size: 2 });
  * [s.images[0].length, s.images[0][0].length, s.images[0][0][0].length, s.informative[0].length]; // [12, 12, 8, 2]
  */
-export function channelCueData(opts: ChannelCueOptions): ChannelCueSet {
+export function generateChannelCue(opts: ChannelCueOptions): ChannelCueSet {
   const side = opts.side ?? 12;
   const channels = opts.channels ?? 8;
   const informative = opts.informative ?? 2;
   const noise = opts.noise ?? 0.35;
   if (!Number.isInteger(opts.size) || opts.size < 1)
-    throw new RangeError(`channelCueData: size must be a positive integer, got ${opts.size}`);
+    throw new RangeError(`generateChannelCue: size must be a positive integer, got ${opts.size}`);
   if (!Number.isInteger(informative) || informative < 1 || informative > channels)
     throw new RangeError(
-      `channelCueData: informative must be an integer in [1, channels], got ${informative}`,
+      `generateChannelCue: informative must be an integer in [1, channels], got ${informative}`,
     );
   const rng = mulberry32(opts.seed);
   const set: ChannelCueSet = { images: [], labels: [], informative: [], centers: [] };
@@ -77,4 +84,34 @@ export function channelCueData(opts: ChannelCueOptions): ChannelCueSet {
     set.centers.push([top + 2, left + 2]);
   }
   return set;
+}
+
+/** The case's data: train and test sets drawn from the case seed, and the descriptor its record stores. */
+export interface ChannelAttentionData {
+  train: ChannelCueSet;
+  test: ChannelCueSet;
+  dataset: DatasetInfo;
+}
+
+/**
+ * The train and test sets of a channel-attention config (`trainSize`, `testSize`), seeded by
+ * `childSeed(seed, "data/train")` and `childSeed(seed, "data/test")`.
+ */
+export function channelAttentionData(config: {
+  seed: number;
+  trainSize: number;
+  testSize: number;
+}): ChannelAttentionData {
+  const train = generateChannelCue({ seed: childSeed(config.seed, "data/train"), size: config.trainSize });
+  const test = generateChannelCue({ seed: childSeed(config.seed, "data/test"), size: config.testSize });
+  const dataset = datasetInfo("channel-attention", { train, test }, (set) => set.labels.length);
+  return { train, test, dataset };
+}
+
+/** One batch of `set` at `indices`: images `x [B, 12, 12, 8]` and labels `y [B]` (int32). */
+export function channelAttentionBatch(
+  set: ChannelCueSet,
+  indices: number[],
+): { x: tf.Tensor4D; y: tf.Tensor1D } {
+  return { x: imageBatch(set.images, indices), y: tf.tensor1d(take(set.labels, indices), "int32") };
 }

@@ -1,22 +1,39 @@
 /**
- * The copy-task dataset: a fixed seeded training set and a held-out set of random symbol sequences
- * (`datasets/copy-task/README.md`). The sequences come from `copyTaskBatch` (lib/models/copyTask.ts).
+ * The copy-task dataset (`datasets/copy-task/README.md`): a fixed seeded training set and a held-out set of
+ * random symbol sequences, drawn by `copySequences` (lib/models/copyTask.ts). `copyTaskData(config)` draws both
+ * splits from the case seed; `copyTaskBatch` turns sequences into the tensors `fit` trains on.
  */
-import { type CopyBatch, copyTaskBatch } from "../../models/copyTask.js";
+import * as tf from "@tensorflow/tfjs";
+import { type DatasetInfo, datasetInfo } from "../../experiments/experiment.js";
+import { type CopyBatch, copySequences } from "../../models/copyTask.js";
+import { childSeed } from "../../random/childSeed.js";
+import { take } from "../../train/batches.js";
 
-/** Training and held-out sequences. */
+/** Training and held-out sequences, and the descriptor the record stores (the hash covers the sources). */
 export interface CopyTaskData {
   train: CopyBatch;
   test: CopyBatch;
+  dataset: DatasetInfo;
 }
 
 /**
- * `trainSize` training and `testSize` held-out sequences, both drawn from `seed` (disjoint streams).
+ * `trainSize` training and `testSize` held-out sequences, seeded by `childSeed(seed, "data/train" | "data/test")`.
  * @example copyTaskData({ seed: 0, trainSize: 4, testSize: 2 }).test.src.length; // 2
  */
-export function copyTaskData(opts: { seed: number; trainSize: number; testSize: number }): CopyTaskData {
-  return {
-    train: copyTaskBatch(opts.seed * 2 + 1, opts.trainSize),
-    test: copyTaskBatch(opts.seed * 2 + 2, opts.testSize),
-  };
+export function copyTaskData(config: { seed: number; trainSize: number; testSize: number }): CopyTaskData {
+  const train = copySequences(childSeed(config.seed, "data/train"), config.trainSize);
+  const test = copySequences(childSeed(config.seed, "data/test"), config.testSize);
+  return { train, test, dataset: datasetInfo("copy-task", { train: train.src, test: test.src }) };
+}
+
+/**
+ * One batch of `split` at `indices` as int32 tensors: sources `src [B, 10]`, decoder inputs `tgtIn [B, 11]`
+ * (start + source) and targets `tgtOut [B, 11]` (source + end).
+ */
+export function copyTaskBatch(
+  split: CopyBatch,
+  indices: number[],
+): { src: tf.Tensor2D; tgtIn: tf.Tensor2D; tgtOut: tf.Tensor2D } {
+  const ids = (rows: number[][]) => tf.tensor2d(take(rows, indices), undefined, "int32");
+  return { src: ids(split.src), tgtIn: ids(split.tgtIn), tgtOut: ids(split.tgtOut) };
 }

@@ -1,3 +1,13 @@
 // Case study: the copy task.
-export { type CopyTaskData, copyTaskData } from "./data.js";
-export { type CopyTaskArtifacts, type CopyTaskConfig, copyTaskExperiment } from "./experiment.js";
+export { type CopyTaskData, copyTaskData, copyTaskBatch } from "./data.js";
+export {
+  COPY_TASK_DEFAULTS,
+  COPY_TASK_TARGETS,
+  type CopyTaskArtifacts,
+  type CopyTaskConfig,
+  type CopyTaskEvaluation,
+  copyTaskAdam,
+  copyTaskEvaluate,
+  copyTaskExperiment,
+} from "./experiment.js";
+export { type CopyTaskModelConfig, copyTaskModel } from "./model.js";

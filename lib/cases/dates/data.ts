@@ -3,9 +3,16 @@
  * (`2021-03-05`), over the days 1950-01-01 … 2049-12-31. Numeric formats with separators are day-first
  * (European: `05/03/2021` and `5.3.2021` are 5 March); two-digit years pivot at 50 (`50`–`99` → 19xx,
  * `00`–`49` → 20xx), so every input names exactly one day. Training and held-out sets use disjoint days.
+ * `formatDate` writes one day in one format; `datesData(config)` draws the case's splits from its config,
+ * `datesLengthBuckets` groups training examples of similar length, and `datesBatch` turns examples into the
+ * tensors `fit` trains on.
  * Follows: the "date normalization" exercise of Andrew Ng's sequence-models course (attention over characters).
  */
-import { mulberry32, type Rng } from "../../random/prng.js";
+import * as tf from "@tensorflow/tfjs";
+import { type DatasetInfo, datasetInfo } from "../../experiments/experiment.js";
+import { childSeed } from "../../random/childSeed.js";
+import { mulberry32 } from "../../random/prng.js";
+import { take } from "../../train/batches.js";
 
 /** The 8 input formats, in order; each example's `format` is one of these names. */
 export const DATE_FORMATS = [
@@ -60,10 +67,11 @@ export interface DateExample {
   spans: DateSpans;
 }
 
-/** Training and held-out examples (disjoint days) as strings. */
+/** The case's data: training and held-out examples (disjoint days), and the descriptor its record stores. */
 export interface DatesData {
   train: DateExample[];
   test: DateExample[];
+  dataset: DatasetInfo;
 }
 
 const DAY_MS = 86_400_000;
@@ -183,23 +191,103 @@ export function decodeDateTarget(ids: readonly number[]): string {
 }
 
 /**
- * `testSize` held-out examples on distinct days (formats in turn, so each format gets testSize/8) and
- * `trainSize` training examples on other distinct days (random formats), all drawn from `seed`.
+ * The splits of a dates config. The 36,525 days are shuffled by `childSeed(seed, "data/split")`: the first
+ * `testSize` are the held-out set, written in the 8 formats in turn (so each format gets testSize/8), the next
+ * `trainSize` the training set, each written in a format drawn by `childSeed(seed, "data/train")`.
  * @example
  * const d = datesData({ seed: 0, trainSize: 16, testSize: 8 });
  * [d.train.length, d.test.length, d.test[2].format]; // [16, 8, "numeric_dmy"]
  */
-export function datesData(opts: { seed: number; trainSize: number; testSize: number }): DatesData {
-  if (opts.trainSize + opts.testSize > DATE_DAYS) {
-    throw new RangeError(`datesData: trainSize + testSize exceeds the ${DATE_DAYS} days of 1950–2049`);
+export function datesData(config: { seed: number; trainSize: number; testSize: number }): DatesData {
+  for (const key of ["trainSize", "testSize"] as const) {
+    const n = config[key];
+    if (!Number.isInteger(n) || n < 0) {
+      throw new RangeError(`datesData: ${key} must be an integer ≥ 0, got ${n}`);
+    }
   }
-  const rng: Rng = mulberry32(opts.seed);
-  const days = rng.shuffle(Array.from({ length: DATE_DAYS }, (_, i) => i));
+  if (config.trainSize + config.testSize > DATE_DAYS) {
+    throw new RangeError(
+      `datesData: trainSize + testSize is ${config.trainSize + config.testSize}; the days of 1950–2049 allow at most ${DATE_DAYS}`,
+    );
+  }
+  const days = mulberry32(childSeed(config.seed, "data/split")).shuffle(
+    Array.from({ length: DATE_DAYS }, (_, i) => i),
+  );
   const test = days
-    .slice(0, opts.testSize)
+    .slice(0, config.testSize)
     .map((day, i) => formatDate(day, DATE_FORMATS[i % DATE_FORMATS.length]!));
+  const formats = mulberry32(childSeed(config.seed, "data/train"));
   const train = days
-    .slice(opts.testSize, opts.testSize + opts.trainSize)
-    .map((day) => formatDate(day, rng.pick(DATE_FORMATS)));
-  return { train, test };
+    .slice(config.testSize, config.testSize + config.trainSize)
+    .map((day) => formatDate(day, formats.pick(DATE_FORMATS)));
+  return { train, test, dataset: datasetInfo("dates", { train, test }) };
+}
+
+/** Plain-array teacher-forcing batch: padded sources, valid lengths, decoder input and target. */
+export interface DatesArrays {
+  /** Source ids padded to 29. */
+  src: number[][];
+  srcLens: number[];
+  /** Start + the 10 ISO characters. */
+  tgtIn: number[][];
+  /** The 10 ISO characters + end. */
+  tgtOut: number[][];
+}
+
+/** Encodes examples for teacher forcing (decoder input = start + ISO, target = ISO + end). */
+export function datesArrays(examples: readonly DateExample[]): DatesArrays {
+  const tgt = examples.map((e) => encodeDateTarget(e.iso));
+  return {
+    src: examples.map((e) => encodeDateSource(e.text)),
+    srcLens: examples.map((e) => e.text.length),
+    tgtIn: tgt.map((t) => [DATE_TARGET.bos, ...t]),
+    tgtOut: tgt.map((t) => [...t, DATE_TARGET.eos]),
+  };
+}
+
+/**
+ * Training batches of similar source length: the indices of `set` shuffled by `seed`, stably sorted by text
+ * length, cut into batches of `batchSize`. A batch is then padded only to its own longest source (most dates are
+ * far shorter than the 29 characters of the longest weekday form), which roughly halves the encoder's work.
+ * @example datesLengthBuckets(datesData({ seed: 0, trainSize: 5, testSize: 0 }).train, 2, 0).map((b) => b.length); // [2, 2, 1]
+ */
+export function datesLengthBuckets(set: readonly DateExample[], batchSize: number, seed: number): number[][] {
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new RangeError(`datesLengthBuckets: batchSize must be an integer ≥ 1, got ${batchSize}`);
+  }
+  const order = mulberry32(seed)
+    .shuffle(set.map((_, i) => i))
+    .sort((a, b) => set[a]!.text.length - set[b]!.text.length);
+  const batches: number[][] = [];
+  for (let i = 0; i < order.length; i += batchSize) batches.push(order.slice(i, i + batchSize));
+  return batches;
+}
+
+/** A batch of dates (a type alias, so it is a tfjs `TensorContainer`). */
+export type DatesBatch = {
+  /** `[B, W]` source ids, cut to the batch's longest text W. */
+  src: tf.Tensor2D;
+  /** `[B]` text lengths. */
+  srcValidLens: tf.Tensor1D;
+  /** `[B, 11]` start + ISO. */
+  tgtIn: tf.Tensor2D;
+  /** `[B, 11]` ISO + end. */
+  tgtOut: tf.Tensor2D;
+};
+
+/** The examples of `set` at `indices` as int32 tensors (the caller, usually `fit`, disposes them). */
+export function datesBatch(set: readonly DateExample[], indices: readonly number[]): DatesBatch {
+  const a = datesArrays(take(set, indices));
+  const width = Math.max(1, ...a.srcLens);
+  const t = DATE_LENGTHS.target + 1;
+  return {
+    src: tf.tensor2d(
+      a.src.map((r) => r.slice(0, width)),
+      [a.src.length, width],
+      "int32",
+    ),
+    srcValidLens: tf.tensor1d(a.srcLens, "int32"),
+    tgtIn: tf.tensor2d(a.tgtIn, [a.tgtIn.length, t], "int32"),
+    tgtOut: tf.tensor2d(a.tgtOut, [a.tgtOut.length, t], "int32"),
+  };
 }

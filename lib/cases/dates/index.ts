@@ -8,22 +8,26 @@ export {
   type DateExample,
   type DateFormat,
   type DateSpans,
+  type DatesArrays,
+  type DatesBatch,
   type DatesData,
+  datesArrays,
+  datesBatch,
   datesData,
+  datesLengthBuckets,
   decodeDateTarget,
   encodeDateSource,
   encodeDateTarget,
   formatDate,
 } from "./data.js";
-export { type DatesArtifacts, type DatesConfig, datesExperiment } from "./experiment.js";
 export {
-  type DatesArrays,
-  type DatesModelOptions,
-  datesArrays,
-  datesBatchTensors,
+  DATES_DEFAULTS,
+  DATES_TARGETS,
+  type DatesArtifacts,
+  type DatesConfig,
+  type DatesEvaluation,
   datesAttentionHits,
-  datesCrossAttention,
-  datesPredict,
-  datesTransformer,
-  lengthBuckets as datesLengthBuckets,
-} from "./model.js";
+  datesEvaluate,
+  datesExperiment,
+} from "./experiment.js";
+export { type DatesModelConfig, datesCrossAttention, datesModel, datesPredict } from "./model.js";

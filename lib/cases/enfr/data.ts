@@ -4,8 +4,14 @@
  * = 3,600 sentence pairs, correctly conjugated and elided (j'aime, n'aime, l'art). Tokens: whitespace, with the
  * elided clitics j' l' n' as tokens of their own; vocabularies start with `<pad>`, `<s>`, `</s>`.
  * The seed sentence "I love programming" → "j'aime la programmation" (S002 §4.3, corrected) is always held out.
+ * `enfrCorpus` writes the grammar out; `enfrData(config)` splits it from the case config, and `enfrBatch` turns
+ * pairs into the padded id tensors `fit` trains on.
  */
+import * as tf from "@tensorflow/tfjs";
+import { type DatasetInfo, datasetInfo } from "../../experiments/experiment.js";
+import { childSeed } from "../../random/childSeed.js";
 import { mulberry32 } from "../../random/prng.js";
+import { take } from "../../train/batches.js";
 
 /** One sentence pair, as tokens. */
 export interface EnfrPair {
@@ -13,10 +19,11 @@ export interface EnfrPair {
   fr: string[];
 }
 
-/** Training and held-out pairs (disjoint). */
+/** The case's data: training and held-out pairs (disjoint), and the descriptor its record stores. */
 export interface EnfrData {
   train: EnfrPair[];
   test: EnfrPair[];
+  dataset: DatasetInfo;
 }
 
 /** The special tokens, with the ids they get in both vocabularies. */
@@ -142,33 +149,43 @@ export function enfrCorpus(): EnfrPair[] {
 }
 
 /**
- * The corpus split by a seeded shuffle: a `testFraction` of the pairs held out, the seed sentence
- * "I love programming" always among them (first), the rest for training (shuffled).
+ * The corpus split from a case config: the pairs other than the seed sentence are shuffled by
+ * `childSeed(seed, "data/split")`; a `testFraction` of the corpus is held out, the seed sentence
+ * "I love programming" always among it (first), and the rest is the training set (in shuffled order).
  * @example
  * const d = enfrData({ seed: 0, testFraction: 0.2 });
  * [d.train.length, d.test.length, d.test[0].fr.join(" ")]; // [2880, 720, "j' aime la programmation"]
  */
-export function enfrData(opts: { seed: number; testFraction: number }): EnfrData {
-  if (!(opts.testFraction > 0 && opts.testFraction < 1)) {
-    throw new RangeError(`enfrData: testFraction must be in (0, 1), got ${opts.testFraction}`);
+export function enfrData(config: { seed: number; testFraction: number }): EnfrData {
+  if (!(config.testFraction > 0 && config.testFraction < 1)) {
+    throw new RangeError(`enfrData: testFraction must be in (0, 1), got ${config.testFraction}`);
   }
   const all = enfrCorpus();
   const key = ENFR_SEED_PAIR.en.join(" ");
   const seedPair = all.find((p) => p.en.join(" ") === key)!;
-  const rest = mulberry32(opts.seed).shuffle(all.filter((p) => p !== seedPair));
-  const testSize = Math.round(all.length * opts.testFraction);
-  return { test: [seedPair, ...rest.slice(0, testSize - 1)], train: rest.slice(testSize - 1) };
+  const rest = mulberry32(childSeed(config.seed, "data/split")).shuffle(all.filter((p) => p !== seedPair));
+  const testSize = Math.max(1, Math.round(all.length * config.testFraction));
+  const test = [seedPair, ...rest.slice(0, testSize - 1)];
+  const train = rest.slice(testSize - 1);
+  if (train.length === 0) {
+    throw new RangeError(
+      `enfrData: testFraction ${config.testFraction} holds out every pair; none is left to train on`,
+    );
+  }
+  return { train, test, dataset: datasetInfo("enfr", { train, test }) };
 }
 
 /** A vocabulary: the tokens (special tokens first) and the id of each. */
 export interface EnfrVocab {
-  tokens: string[];
-  ids: Map<string, number>;
+  readonly tokens: readonly string[];
+  readonly ids: ReadonlyMap<string, number>;
 }
+
+let vocabs: { en: EnfrVocab; fr: EnfrVocab } | undefined;
 
 /**
  * The English and French vocabularies of the whole grammar (`<pad>`, `<s>`, `</s>`, then the words in order of
- * first appearance), so a held-out sentence never meets an unknown word.
+ * first appearance), so a held-out sentence never meets an unknown word. Built once, then shared (read-only).
  * @example enfrVocabs().fr.tokens.slice(0, 5); // ["<pad>", "<s>", "</s>", "j'", "aime"]
  */
 export function enfrVocabs(): { en: EnfrVocab; fr: EnfrVocab } {
@@ -177,6 +194,73 @@ export function enfrVocabs(): { en: EnfrVocab; fr: EnfrVocab } {
     for (const s of sentences) for (const t of s) if (!tokens.includes(t)) tokens.push(t);
     return { tokens, ids: new Map(tokens.map((t, i) => [t, i])) };
   };
-  const corpus = enfrCorpus();
-  return { en: build(corpus.map((p) => p.en)), fr: build(corpus.map((p) => p.fr)) };
+  if (vocabs === undefined) {
+    const corpus = enfrCorpus();
+    vocabs = { en: build(corpus.map((p) => p.en)), fr: build(corpus.map((p) => p.fr)) };
+  }
+  return vocabs;
+}
+
+/** Longest English sentence (7 tokens) and longest French one (9 tokens) of the grammar. */
+export const ENFR_LENGTHS = { source: 7, target: 9 } as const;
+
+/** Plain-array teacher-forcing batch: padded sources, valid lengths, decoder input and target (padded with 0). */
+export interface EnfrArrays {
+  src: number[][];
+  srcLens: number[];
+  tgtIn: number[][];
+  tgtOut: number[][];
+}
+
+/** The ids of `tokens` in `vocab` (an unknown token is an error naming it). */
+export function enfrIds(vocab: EnfrVocab, tokens: readonly string[]): number[] {
+  return tokens.map((t) => {
+    const id = vocab.ids.get(t);
+    if (id === undefined) throw new RangeError(`enfr: unknown token "${t}"`);
+    return id;
+  });
+}
+
+/** `row` padded with `<pad>` (0) to `length`. */
+export function enfrPad(row: readonly number[], length: number): number[] {
+  return [...row, ...new Array<number>(length - row.length).fill(ENFR_SPECIAL.pad)];
+}
+
+/**
+ * Encodes pairs for teacher forcing: source ids padded to 7, decoder input `<s> y₁ … y_T`, target
+ * `y₁ … y_T </s>`, both padded to 10.
+ * @example enfrArrays([{ en: ["I", "love", "art"], fr: ["j'", "aime", "l'", "art"] }]).tgtIn[0].slice(0, 6); // [1, 3, 4, 10, 11, 0]
+ */
+export function enfrArrays(pairs: readonly EnfrPair[]): EnfrArrays {
+  const v = enfrVocabs();
+  const t = ENFR_LENGTHS.target + 1;
+  return {
+    src: pairs.map((p) => enfrPad(enfrIds(v.en, p.en), ENFR_LENGTHS.source)),
+    srcLens: pairs.map((p) => p.en.length),
+    tgtIn: pairs.map((p) => enfrPad([ENFR_SPECIAL.bos, ...enfrIds(v.fr, p.fr)], t)),
+    tgtOut: pairs.map((p) => enfrPad([...enfrIds(v.fr, p.fr), ENFR_SPECIAL.eos], t)),
+  };
+}
+
+/** A batch of EN→FR pairs (a type alias, so it is a tfjs `TensorContainer`). */
+export type EnfrBatch = {
+  /** `[B, 7]` English ids, padded. */
+  src: tf.Tensor2D;
+  /** `[B]` English lengths. */
+  srcValidLens: tf.Tensor1D;
+  /** `[B, 10]` decoder input `<s> y₁ … y_T`, padded. */
+  tgtIn: tf.Tensor2D;
+  /** `[B, 10]` target `y₁ … y_T </s>`, padded. */
+  tgtOut: tf.Tensor2D;
+};
+
+/** The pairs of `split` at `indices` as a batch of int32 tensors (the caller, usually `fit`, disposes them). */
+export function enfrBatch(split: readonly EnfrPair[], indices: readonly number[]): EnfrBatch {
+  const a = enfrArrays(take(split, indices));
+  return {
+    src: tf.tensor2d(a.src, [a.src.length, ENFR_LENGTHS.source], "int32"),
+    srcValidLens: tf.tensor1d(a.srcLens, "int32"),
+    tgtIn: tf.tensor2d(a.tgtIn, [a.tgtIn.length, ENFR_LENGTHS.target + 1], "int32"),
+    tgtOut: tf.tensor2d(a.tgtOut, [a.tgtOut.length, ENFR_LENGTHS.target + 1], "int32"),
+  };
 }

@@ -2,10 +2,10 @@
  * Case study: EN→FR translation (S002 §4.3, corrected). A 1+1-layer Transformer learns a 3,600-pair template
  * grammar (conjugation, elision, gendered articles, ne … pas). Targets: held-out exact match ≥ 0.98; the seed
  * sentence "I love programming" (held out) decodes to "j' aime la programmation"; in the decoder's
- * cross-attention (head 0, as in the catalog's calibration) the step writing `j'` looks hardest at "I" and the
- * step writing `la` at "programming". Ablation: a GRU encoder–decoder with additive attention (`gru.*`).
+ * cross-attention, head 0's step writing `j'` looks hardest at "I" and its step writing `la` at "programming".
+ * Ablation: a GRU encoder–decoder with additive attention (`gru*` settings, `gru.*` metrics).
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import { opt } from "../../check/options.js";
 import { defineExperiment } from "../../experiments/experiment.js";
 import { bleu } from "../../metrics/bleu.js";
@@ -13,30 +13,37 @@ import { exactMatch } from "../../metrics/classification.js";
 import type { Seq2seqRnn } from "../../models/seq2seqRnn.js";
 import { sequenceCrossEntropy, warmupRate } from "../../models/seq2seqTraining.js";
 import type { Transformer } from "../../models/transformer.js";
-import { hashValue } from "../../records/record.js";
-import { fit } from "../../train/fit.js";
-import { ENFR_SEED_PAIR, ENFR_SPECIAL, type EnfrPair, enfrData } from "./data.js";
+import { childSeed } from "../../random/childSeed.js";
+import { type Target, targetsMet } from "../../records/record.js";
+import { fitAdam } from "../../train/fitAdam.js";
+import { trainableVariables } from "../../train/variables.js";
 import {
-  enfrArrays,
+  ENFR_SEED_PAIR,
+  ENFR_SPECIAL,
+  type EnfrBatch,
+  type EnfrData,
+  type EnfrPair,
   enfrBatch,
-  enfrAttention,
-  enfrGru,
-  enfrMeanHeads,
-  enfrTransformer,
-  enfrTranslate,
-} from "./model.js";
+  enfrData,
+} from "./data.js";
+import { enfrAttention, enfrGruModel, enfrMeanHeads, enfrModel, enfrTranslate } from "./model.js";
 
 /** Settings of the EN→FR experiment (`gru*`: the GRU ablation; `gruEpochs: 0` skips it). */
 export interface EnfrConfig {
   seed: number;
+  /** Fraction of the 3,600 pairs held out (the seed sentence always among them). */
   testFraction: number;
+  /** Upper bound on the Transformer's epochs; it stops after the first epoch at which its targets hold. */
   epochs: number;
   batchSize: number;
+  /** Peak learning rate, reached after `warmup` steps. */
   learningRate: number;
+  /** Steps of linear learning-rate warm-up. */
   warmup: number;
   dModel: number;
   numHeads: number;
   dFF: number;
+  /** Upper bound on the GRU's epochs (0: no ablation); it stops once `gru.exact` reaches its target. */
   gruEpochs: number;
   gruBatchSize: number;
   gruLearningRate: number;
@@ -45,22 +52,37 @@ export interface EnfrConfig {
   [key: string]: unknown;
 }
 
-/** What the notebook shows: the models (the caller disposes them), the held-out set and the translations. */
-export interface EnfrArtifacts {
-  model: Transformer;
-  /** Undefined when `gruEpochs` is 0. */
-  gru: Seq2seqRnn | undefined;
-  test: EnfrPair[];
-  predictions: string[][];
-  gruPredictions: string[][] | undefined;
-  /** The seed sentence: what the Transformer wrote, its cross-attention per head `[N][T+1][S]` and mean `[T+1][S]`. */
-  seed: {
-    decoded: string[];
-    cross: number[][][];
-    crossMean: number[][];
-    gruAlignment: number[][] | undefined;
-  };
-}
+/** The full-mode settings (they reach every target). */
+export const ENFR_DEFAULTS: EnfrConfig = {
+  seed: 0,
+  testFraction: 0.2,
+  epochs: 6,
+  batchSize: 64,
+  learningRate: 3e-3,
+  warmup: 60,
+  dModel: 32,
+  numHeads: 2,
+  dFF: 64,
+  gruEpochs: 6,
+  gruBatchSize: 64,
+  gruLearningRate: 1e-2,
+  gruEmbedSize: 16,
+  gruHiddenSize: 32,
+};
+
+/** The claims of the full-mode run; each model stops at the first epoch where its own targets hold. */
+export const ENFR_TARGETS: Target[] = [
+  { metric: "exact", op: ">=", value: 0.98 },
+  { metric: "sentence.exact", op: ">=", value: 1 },
+  { metric: "attn.jToI", op: ">=", value: 1 },
+  { metric: "attn.laToProgramming", op: ">=", value: 1 },
+  { metric: "gru.exact", op: ">=", value: 0.98 },
+];
+
+/** The Transformer's targets (those the GRU ablation's `gru.*` metrics do not answer). */
+export const ENFR_TRANSFORMER_TARGETS: Target[] = ENFR_TARGETS.filter((t) => !t.metric.startsWith("gru."));
+/** The GRU ablation's targets. */
+export const ENFR_GRU_TARGETS: Target[] = ENFR_TARGETS.filter((t) => t.metric.startsWith("gru."));
 
 /** Argmax of a row. */
 function argmax(row: readonly number[]): number {
@@ -72,7 +94,7 @@ function argmax(row: readonly number[]): number {
 /**
  * The seed-sentence checks on the cross-attention `[N][T+1][S]` (rows = the steps writing j' aime la
  * programmation </s>; columns = I love programming): does head 0's `j'` row peak at "I" and its `la` row at
- * "programming"? Also the weights, and the same weights averaged over heads (for information).
+ * "programming"? Also those weights, and the same weights averaged over heads (for information).
  */
 export function enfrSeedChecks(cross: readonly (readonly (readonly number[])[])[]): Record<string, number> {
   const col = (w: string) => ENFR_SEED_PAIR.en.indexOf(w);
@@ -90,155 +112,146 @@ export function enfrSeedChecks(cross: readonly (readonly (readonly number[])[])[
   };
 }
 
+/** What the Transformer's evaluation gives: metrics, a translation per held-out pair, the seed sentence. */
+export interface EnfrEvaluation {
+  /** exact, bleu, sentence.exact and the {@link enfrSeedChecks}. */
+  metrics: Record<string, number>;
+  predictions: string[][];
+  /** The seed sentence: what the model wrote, its cross-attention per head `[N][T+1][S]` and mean `[T+1][S]`. */
+  seed: { decoded: string[]; cross: number[][][]; crossMean: number[][] };
+}
+
+/** Greedy translations of `test`, and the seed sentence's translation (from them when it is held out). */
+function translations(model: Transformer | Seq2seqRnn, test: readonly EnfrPair[]) {
+  const predictions = enfrTranslate(
+    model,
+    test.map((p) => p.en),
+  );
+  const key = ENFR_SEED_PAIR.en.join(" ");
+  const k = test.findIndex((p) => p.en.join(" ") === key);
+  const decoded = k >= 0 ? predictions[k]! : enfrTranslate(model, [ENFR_SEED_PAIR.en])[0]!;
+  const references = test.map((p) => p.fr);
+  return {
+    predictions,
+    decoded,
+    exact: exactMatch(predictions, references),
+    bleu: bleu(predictions, references),
+  };
+}
+
+/** Exact match and BLEU of the Transformer's greedy translations of `test`, and the seed-sentence checks. */
+export function enfrEvaluate(model: Transformer, test: readonly EnfrPair[]): EnfrEvaluation {
+  const t = translations(model, test);
+  const cross = enfrAttention(model, ENFR_SEED_PAIR);
+  return {
+    metrics: {
+      exact: t.exact,
+      bleu: t.bleu,
+      "sentence.exact": t.decoded.join(" ") === ENFR_SEED_PAIR.fr.join(" ") ? 1 : 0,
+      ...enfrSeedChecks(cross),
+    },
+    predictions: t.predictions,
+    seed: { decoded: t.decoded, cross, crossMean: enfrMeanHeads(cross) },
+  };
+}
+
+/** What the GRU's evaluation gives: `gru.exact`, `gru.bleu`, its translations and the seed's alignment. */
+export interface EnfrGruEvaluation {
+  metrics: Record<string, number>;
+  predictions: string[][];
+  /** The additive attention for the seed sentence under teacher forcing, `[T+1][S]`. */
+  alignment: number[][];
+}
+
+/** Exact match and BLEU of the GRU's greedy translations of `test`, and its alignment of the seed sentence. */
+export function enfrGruEvaluate(gru: Seq2seqRnn, test: readonly EnfrPair[]): EnfrGruEvaluation {
+  const t = translations(gru, test);
+  return {
+    metrics: { "gru.exact": t.exact, "gru.bleu": t.bleu },
+    predictions: t.predictions,
+    alignment: enfrAttention(gru, ENFR_SEED_PAIR)[0]!,
+  };
+}
+
+/** The trained models (the caller disposes them), the data and the final evaluations. */
+export interface EnfrArtifacts {
+  model: Transformer;
+  /** Undefined when `gruEpochs` is 0. */
+  gru: Seq2seqRnn | undefined;
+  data: EnfrData;
+  final: EnfrEvaluation;
+  gruFinal: EnfrGruEvaluation | undefined;
+}
+
+/** Teacher-forced cross-entropy of `model` on one batch (padding ignored). */
+function batchLoss(model: Transformer | Seq2seqRnn, b: EnfrBatch): tf.Scalar {
+  const logits = model.apply([b.src, b.tgtIn], { training: true, srcValidLens: b.srcValidLens });
+  return sequenceCrossEntropy(logits as tf.Tensor, b.tgtOut, ENFR_SPECIAL.pad);
+}
+
 export const enfrExperiment = defineExperiment<EnfrConfig, EnfrArtifacts>({
   name: "enfr",
   title: "EN→FR translation: a tiny Transformer learns elision, gender and negation (S002 §4.3 corrected)",
   notebook: "notebooks/cases/01-translation-enfr.ipynb",
-  defaults: {
-    seed: 0,
-    testFraction: 0.2,
-    epochs: 6,
-    batchSize: 64,
-    learningRate: 3e-3,
-    warmup: 60,
-    dModel: 32,
-    numHeads: 2,
-    dFF: 64,
-    gruEpochs: 6,
-    gruBatchSize: 64,
-    gruLearningRate: 1e-2,
-    gruEmbedSize: 16,
-    gruHiddenSize: 32,
-  },
+  defaults: ENFR_DEFAULTS,
   quick: { epochs: 2, gruEpochs: 1 },
   configRules: { testFraction: opt.number({ above: 0, below: 1 }) },
-  targets: [
-    { metric: "exact", op: ">=", value: 0.98 },
-    { metric: "sentence.exact", op: ">=", value: 1 },
-    { metric: "attn.jToI", op: ">=", value: 1 },
-    { metric: "attn.laToProgramming", op: ">=", value: 1 },
-    { metric: "gru.exact", op: ">=", value: 0.98 },
-  ],
+  targets: ENFR_TARGETS,
   async run(config, context) {
     const data = enfrData(config);
-    const train = enfrArrays(data.train);
-    const references = data.test.map((p) => p.fr);
-    const sources = data.test.map((p) => p.en);
-
-    // The Transformer.
-    const model = enfrTransformer(config);
-    const optimizer = tf.train.adam(config.learningRate, 0.9, 0.98, 1e-9);
-    let predictions: string[][] = [];
-    const seedMetrics = () => {
-      const cross = enfrAttention(model, ENFR_SEED_PAIR);
-      return { cross, mean: enfrMeanHeads(cross), checks: enfrSeedChecks(cross) };
-    };
-    const evaluate = () => {
-      predictions = enfrTranslate(model, sources);
-      return {
-        exact: exactMatch(predictions, references),
-        bleu: bleu(predictions, references),
-        "sentence.exact": predictions[0]!.join(" ") === ENFR_SEED_PAIR.fr.join(" ") ? 1 : 0,
-        ...seedMetrics().checks,
-      };
-    };
-    const result = await fit({
-      title: "EN→FR Transformer",
-      size: data.train.length,
-      epochs: config.epochs,
-      batchSize: config.batchSize,
-      seed: config.seed,
-      optimizer,
-      variables: model.trainableWeights.map((w) => w.read() as tf.Variable),
-      learningRate: (step) => warmupRate(step, config.learningRate, config.warmup),
-      batch: (ix) => enfrBatch(train, ix),
-      loss: (b) =>
-        sequenceCrossEntropy(
-          model.apply([b.src, b.tgtIn], { training: true, srcValidLens: b.srcValidLens }) as tf.Tensor,
-          b.tgtOut,
-          ENFR_SPECIAL.pad,
-        ),
-      evaluate,
-      stopWhen: (m) =>
-        (m.exact ?? 0) >= 0.99 &&
-        m["sentence.exact"] === 1 &&
-        m["attn.jToI"] === 1 &&
-        m["attn.laToProgramming"] === 1,
-      progress: context.progress,
-    });
-    optimizer.dispose();
-    const seed = seedMetrics();
-
-    // The GRU ablation.
+    const model = enfrModel(config);
     let gru: Seq2seqRnn | undefined;
-    let gruPredictions: string[][] | undefined;
-    let gruMetrics: Record<string, number> = {};
-    if (config.gruEpochs > 0) {
-      const rnn = enfrGru({
-        embedSize: config.gruEmbedSize,
-        hiddenSize: config.gruHiddenSize,
-        seed: config.seed,
-      });
-      gru = rnn;
-      const gruOptimizer = tf.train.adam(config.gruLearningRate);
-      const gruResult = await fit({
-        title: "EN→FR GRU + additive attention",
+    try {
+      const training = await fitAdam({
+        title: "EN→FR Transformer",
+        // Vaswani et al. 2017 §5.3: β₂ 0.98, ε 1e-9, with a warm-up of the learning rate
+        adam: { learningRate: config.learningRate, beta1: 0.9, beta2: 0.98, epsilon: 1e-9 },
+        learningRate: (step) => warmupRate(step, config.learningRate, config.warmup),
+        variables: trainableVariables(model),
         size: data.train.length,
-        epochs: config.gruEpochs,
-        batchSize: config.gruBatchSize,
-        seed: config.seed + 1,
-        optimizer: gruOptimizer,
-        variables: rnn.trainableWeights.map((w) => w.read() as tf.Variable),
-        batch: (ix) => enfrBatch(train, ix),
-        loss: (b) =>
-          sequenceCrossEntropy(
-            rnn.apply([b.src, b.tgtIn], { training: true, srcValidLens: b.srcValidLens }) as tf.Tensor,
-            b.tgtOut,
-            ENFR_SPECIAL.pad,
-          ),
-        evaluate: () => {
-          gruPredictions = enfrTranslate(rnn, sources);
-          return { exact: exactMatch(gruPredictions, references), bleu: bleu(gruPredictions, references) };
-        },
-        stopWhen: (m) => (m.exact ?? 0) >= 0.99,
+        epochs: config.epochs,
+        batchSize: config.batchSize,
+        seed: childSeed(config.seed, "shuffle"),
+        batch: (ix) => enfrBatch(data.train, ix),
+        loss: (b) => batchLoss(model, b),
+        evaluate: () => enfrEvaluate(model, data.test).metrics,
+        stopWhen: targetsMet(ENFR_TRANSFORMER_TARGETS),
         progress: context.progress,
       });
-      gruOptimizer.dispose();
-      const last = gruResult.history.at(-1)!;
-      gruMetrics = {
-        "gru.exact": last.metrics.exact!,
-        "gru.bleu": last.metrics.bleu!,
-        "gru.loss": last.loss,
-        "gru.epochs": gruResult.history.length,
+      const final = enfrEvaluate(model, data.test);
+      let gruFinal: EnfrGruEvaluation | undefined;
+      let gruMetrics: Record<string, number> = {};
+      if (config.gruEpochs > 0) {
+        const rnn = enfrGruModel(config);
+        gru = rnn;
+        const gruTraining = await fitAdam({
+          title: "EN→FR GRU + additive attention",
+          adam: { learningRate: config.gruLearningRate },
+          variables: trainableVariables(rnn),
+          size: data.train.length,
+          epochs: config.gruEpochs,
+          batchSize: config.gruBatchSize,
+          seed: childSeed(config.seed, "gru/shuffle"),
+          batch: (ix) => enfrBatch(data.train, ix),
+          loss: (b) => batchLoss(rnn, b),
+          evaluate: () => enfrGruEvaluate(rnn, data.test).metrics,
+          stopWhen: targetsMet(ENFR_GRU_TARGETS),
+          progress: context.progress,
+        });
+        gruFinal = enfrGruEvaluate(rnn, data.test);
+        const last = gruTraining.history.at(-1)!;
+        gruMetrics = { ...gruFinal.metrics, "gru.loss": last.loss, "gru.epochs": gruTraining.history.length };
+      }
+      return {
+        dataset: data.dataset,
+        history: training.history,
+        metrics: { ...final.metrics, epochs: training.history.length, ...gruMetrics },
+        artifacts: { model, gru, data, final, gruFinal },
       };
+    } catch (error) {
+      model.dispose();
+      gru?.dispose();
+      throw error;
     }
-
-    return {
-      dataset: {
-        name: "enfr",
-        hash: hashValue({ train: data.train, test: data.test }),
-        sizes: { train: data.train.length, test: data.test.length },
-      },
-      history: result.history,
-      metrics: {
-        ...result.history.at(-1)!.metrics,
-        ...seed.checks,
-        epochs: result.history.length,
-        ...gruMetrics,
-      },
-      artifacts: {
-        model,
-        gru,
-        test: data.test,
-        predictions,
-        gruPredictions,
-        seed: {
-          decoded: predictions[0]!,
-          cross: seed.cross,
-          crossMean: seed.mean,
-          gruAlignment: gru === undefined ? undefined : enfrAttention(gru, ENFR_SEED_PAIR)[0],
-        },
-      },
-    };
   },
 });

@@ -1,13 +1,19 @@
 /**
- * The lesions dataset (catalog C8, `datasets/lesions/README.md`): 32×32 "scans" of smooth correlated noise —
- * white Gaussian noise (σ = 1) blurred by a normalized Gaussian kernel — where half the images carry a faint disc
- * ("lesion") of radius 2–4 px and contrast 0.3–0.6 σ (σ of the white noise before the blur). Pure TS, seeded by
- * mulberry32.
+ * The lesions dataset (`datasets/lesions/README.md`): 32×32 "scans" of smooth correlated noise — white Gaussian
+ * noise (σ = 1) blurred by a normalized Gaussian kernel — where half the images carry a faint disc ("lesion") of
+ * radius 2–4 px and contrast 0.3–0.6 σ (σ of the white noise before the blur). Pure TS, seeded by mulberry32.
+ * `generateLesions` draws a set; `lesionsData(config)` draws the case's train and test sets from its config, and
+ * `lesionsBatch` turns scans into the tensors `fit` trains on.
  */
+import * as tf from "@tensorflow/tfjs";
+import { type DatasetInfo, datasetInfo } from "../../experiments/experiment.js";
+import { imageBatch } from "../../models/cnn/classify.js";
+import { childSeed } from "../../random/childSeed.js";
 import { mulberry32, type Rng } from "../../random/prng.js";
+import { take } from "../../train/batches.js";
 import { round4 } from "../shapes/data.js";
 
-/** Options of {@link lesionsData}. */
+/** Options of {@link generateLesions}. */
 export interface LesionsOptions {
   seed: number;
   /** Number of scans; half (rounded down) are positive, in random order. */
@@ -39,17 +45,18 @@ export interface LesionsSet {
 /**
  * Generates `size` scans from `seed`.
  * @example
- * const s = lesionsData({ seed: 1, size: 4 });
+ * const s = generateLesions({ seed: 1, size: 4 });
  * [s.images.length, s.images[0].length, s.labels.reduce((a, b) => a + b, 0)]; // [4, 32, 2]
  */
-export function lesionsData(opts: LesionsOptions): LesionsSet {
+export function generateLesions(opts: LesionsOptions): LesionsSet {
   const side = opts.side ?? 32;
   const blur = opts.blur ?? 2;
   const [rLo, rHi] = opts.radius ?? [2, 4];
   const [cLo, cHi] = opts.contrast ?? [0.3, 0.6];
   if (!Number.isInteger(opts.size) || opts.size < 1)
-    throw new RangeError(`lesionsData: size must be a positive integer, got ${opts.size}`);
-  if (!(side > 2 * rHi + 2)) throw new RangeError(`lesionsData: side ${side} is too small for radius ${rHi}`);
+    throw new RangeError(`generateLesions: size must be a positive integer, got ${opts.size}`);
+  if (!(side > 2 * rHi + 2))
+    throw new RangeError(`generateLesions: side ${side} is too small for radius ${rHi}`);
   const rng = mulberry32(opts.seed);
   const positives = rng.shuffle(
     Array.from({ length: opts.size }, (_, i) => (i < Math.floor(opts.size / 2) ? 1 : 0)),
@@ -113,4 +120,32 @@ function addDisc(image: number[][], center: [number, number], radius: number, co
       if (cover > 0) row[j]! += contrast * cover;
     }),
   );
+}
+
+/** The case's data: train and test sets drawn from the case seed, and the descriptor its record stores. */
+export interface LesionsData {
+  train: LesionsSet;
+  test: LesionsSet;
+  dataset: DatasetInfo;
+}
+
+/**
+ * The train and test sets of a lesions config (`trainSize`, `testSize`, background `blur`), seeded by
+ * `childSeed(seed, "data/train")` and `childSeed(seed, "data/test")`.
+ */
+export function lesionsData(config: {
+  seed: number;
+  trainSize: number;
+  testSize: number;
+  blur: number;
+}): LesionsData {
+  const { blur } = config;
+  const train = generateLesions({ seed: childSeed(config.seed, "data/train"), size: config.trainSize, blur });
+  const test = generateLesions({ seed: childSeed(config.seed, "data/test"), size: config.testSize, blur });
+  return { train, test, dataset: datasetInfo("lesions", { train, test }, (set) => set.labels.length) };
+}
+
+/** One batch of `set` at `indices`: scans `x [B, 32, 32, 1]` and labels `y [B]` (int32, 1 = lesion). */
+export function lesionsBatch(set: LesionsSet, indices: number[]): { x: tf.Tensor4D; y: tf.Tensor1D } {
+  return { x: imageBatch(set.images, indices), y: tf.tensor1d(take(set.labels, indices), "int32") };
 }

@@ -1,3 +1,21 @@
 // Case study: lesion detection, attention pooling vs global average pooling.
-export { type LesionsOptions, type LesionsSet, lesionsData, smoothNoise } from "./data.js";
-export { type LesionsArtifacts, type LesionsConfig, lesionsExperiment } from "./experiment.js";
+export {
+  generateLesions,
+  type LesionsData,
+  type LesionsOptions,
+  type LesionsSet,
+  lesionsBatch,
+  lesionsData,
+  smoothNoise,
+} from "./data.js";
+export {
+  LESIONS_DEFAULTS,
+  LESIONS_TARGETS,
+  type LesionsArtifacts,
+  type LesionsConfig,
+  type LesionsEvaluation,
+  lesionsEvaluate,
+  lesionsExperiment,
+  lesionsMetrics,
+} from "./experiment.js";
+export { type LesionsModelConfig, type LesionsPooling, lesionsModel } from "./model.js";

@@ -1,16 +1,23 @@
 /**
- * Click histories for DIN-style target attention (catalog C14). A catalogue of `categories × itemsPerCategory`
- * items (item id = category · itemsPerCategory + k). Each user has `interests` distinct interest categories and a
- * history of `historyLength` items drawn uniformly from them (oldest first). The candidate is a positive when
- * its category is among the categories of the **last `recent`** history items; negatives are, half and half, a
- * category the user clicked only earlier ("earlier") or a category outside the user's interests ("other").
- * Mean pooling of the history cannot tell "recent" from "earlier" — both categories are in the history — so it
- * tops out near AUC 0.7; attention that looks at the candidate and the position can.
+ * Click histories for DIN-style target attention (`datasets/recommendation/README.md`). A catalogue of
+ * `categories × itemsPerCategory` items (item id = category · itemsPerCategory + k). Each user has `interests`
+ * distinct interest categories and a history of `historyLength` items drawn uniformly from them (oldest first).
+ * The candidate is a positive when its category is among the categories of the **last `recent`** history items;
+ * negatives are a category the user clicked only earlier ("earlier") or a category outside the user's interests
+ * ("other"). Mean pooling of the history cannot tell "recent" from "earlier" — both categories are in the
+ * history — so it tops out near AUC 0.7; attention that looks at the candidate and the position can.
+ * `generateClicks` draws a set; `recommendationData(config)` draws the case's train and test sets, and
+ * `recommendationBatch` turns examples into the tensors `fit` trains on.
  */
+import * as tf from "@tensorflow/tfjs";
+import { checkOptions, opt } from "../../check/options.js";
+import { type DatasetInfo, datasetInfo } from "../../experiments/experiment.js";
+import { childSeed } from "../../random/childSeed.js";
 import { mulberry32 } from "../../random/prng.js";
+import { take } from "../../train/batches.js";
 
-/** Settings of the generator. */
-export interface RecommendationDataOptions {
+/** Settings of {@link generateClicks}. */
+export interface ClicksOptions {
   seed: number;
   /** Number of (user, candidate) examples. */
   size: number;
@@ -30,7 +37,7 @@ export interface RecommendationDataOptions {
 export type RecommendationKind = "recent" | "earlier" | "other";
 
 /** Examples: history item ids and categories `[n][T]`, the candidate's item and category `[n]`, labels `[n]`. */
-export interface RecommendationData {
+export interface ClickSet {
   history: number[][];
   historyCategory: number[][];
   candidate: number[];
@@ -43,26 +50,46 @@ export interface RecommendationData {
   recent: number;
 }
 
+/** The generator's defaults: the catalogue, interests and history that the case's model is built for. */
+export const CLICKS_DEFAULTS = {
+  categories: 24,
+  itemsPerCategory: 4,
+  interests: 6,
+  historyLength: 20,
+  recent: 3,
+} as const;
+
+const CLICKS_SPEC = {
+  seed: opt.integer({ min: 0, max: 2 ** 32 - 1, required: true }),
+  size: opt.integer({ min: 0, required: true }),
+  categories: opt.integer({ min: 3 }),
+  itemsPerCategory: opt.integer({ min: 1 }),
+  interests: opt.integer({ min: 2 }),
+  historyLength: opt.integer({ min: 2 }),
+  recent: opt.integer({ min: 1 }),
+};
+
 /**
  * Generates `size` examples, one user each.
  * @example
- * const d = recommendationData({ seed: 0, size: 4 });
+ * const d = generateClicks({ seed: 0, size: 4 });
  * [d.history[0].length, d.items, d.label.length]; // [20, 96, 4]
  */
-export function recommendationData(opts: RecommendationDataOptions): RecommendationData {
-  const categories = opts.categories ?? 24;
-  const perCategory = opts.itemsPerCategory ?? 4;
-  const interests = opts.interests ?? 6;
-  const length = opts.historyLength ?? 20;
-  const recent = opts.recent ?? 3;
+export function generateClicks(opts: ClicksOptions): ClickSet {
+  checkOptions("generateClicks", opts, CLICKS_SPEC);
+  const categories: number = opts.categories ?? CLICKS_DEFAULTS.categories;
+  const perCategory: number = opts.itemsPerCategory ?? CLICKS_DEFAULTS.itemsPerCategory;
+  const interests: number = opts.interests ?? CLICKS_DEFAULTS.interests;
+  const length: number = opts.historyLength ?? CLICKS_DEFAULTS.historyLength;
+  const recent: number = opts.recent ?? CLICKS_DEFAULTS.recent;
   if (!(interests >= 2 && interests < categories))
-    throw new RangeError(`recommendationData: interests ${interests} must be in 2…categories − 1`);
+    throw new RangeError(`generateClicks: interests ${interests} must be in 2…categories − 1`);
   if (!(recent >= 1 && recent < length))
-    throw new RangeError(`recommendationData: recent ${recent} must be in 1…historyLength − 1`);
+    throw new RangeError(`generateClicks: recent ${recent} must be in 1…historyLength − 1`);
   const rng = mulberry32(opts.seed);
   const all = Array.from({ length: categories }, (_, c) => c);
   const item = (category: number) => category * perCategory + rng.int(0, perCategory - 1);
-  const out: RecommendationData = {
+  const out: ClickSet = {
     history: [],
     historyCategory: [],
     candidate: [],
@@ -100,4 +127,44 @@ export function recommendationData(opts: RecommendationDataOptions): Recommendat
     out.kind.push(kind);
   }
   return out;
+}
+
+/** The case's data: train and test users drawn from the case seed, and the descriptor its record stores. */
+export interface RecommendationData {
+  train: ClickSet;
+  test: ClickSet;
+  dataset: DatasetInfo;
+}
+
+/**
+ * The train and test users of a recommendation config (`trainSize`, `testSize`, each split seeded by
+ * `childSeed(seed, "data/…")`; the generator's other settings at their defaults).
+ */
+export function recommendationData(config: {
+  seed: number;
+  trainSize: number;
+  testSize: number;
+}): RecommendationData {
+  const train = generateClicks({ seed: childSeed(config.seed, "data/train"), size: config.trainSize });
+  const test = generateClicks({ seed: childSeed(config.seed, "data/test"), size: config.testSize });
+  return { train, test, dataset: datasetInfo("recommendation", { train, test }, (set) => set.label.length) };
+}
+
+/** The model's inputs for a batch: `[history, historyCategory]` `[B, T]` and `[candidate, candidateCategory]` `[B]`. */
+export type RecommendationInputs = [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor1D];
+
+/** One batch of `set` at `indices`: the inputs `x` (int32) and the labels `y [B]` (float32, 0 or 1). */
+export function recommendationBatch(
+  set: ClickSet,
+  indices: readonly number[],
+): { x: RecommendationInputs; y: tf.Tensor1D } {
+  return {
+    x: [
+      tf.tensor2d(take(set.history, indices), undefined, "int32"),
+      tf.tensor2d(take(set.historyCategory, indices), undefined, "int32"),
+      tf.tensor1d(take(set.candidate, indices), "int32"),
+      tf.tensor1d(take(set.candidateCategory, indices), "int32"),
+    ],
+    y: tf.tensor1d(take(set.label, indices)),
+  };
 }

@@ -1,14 +1,30 @@
 // Case study: personalised recommendation with DIN-style target attention.
 export {
+  CLICKS_DEFAULTS,
+  type ClickSet,
+  type ClicksOptions,
+  generateClicks,
   type RecommendationData,
-  type RecommendationDataOptions,
+  type RecommendationInputs,
   type RecommendationKind,
+  recommendationBatch,
   recommendationData,
 } from "./data.js";
 export {
-  attentionMass as recommendationAttentionMass,
+  RECOMMENDATION_DEFAULTS,
+  RECOMMENDATION_TARGETS,
   type RecommendationArtifacts,
   type RecommendationConfig,
+  type RecommendationEvaluation,
+  recommendationAttentionMass,
+  recommendationEvaluate,
   recommendationExperiment,
 } from "./experiment.js";
-export { type RecommenderInputs, type RecommenderOptions, TargetAttentionRecommender } from "./model.js";
+export {
+  type RecommendationModelConfig,
+  type RecommenderArgs,
+  type RecommenderCallArgs,
+  type RecommenderConfig,
+  recommendationModel,
+  TargetAttentionRecommender,
+} from "./model.js";

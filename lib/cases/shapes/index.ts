@@ -1,19 +1,22 @@
-// Case study: CNN soft spatial attention on synthetic shapes (and helpers the other CNN cases share).
+// Case study: CNN soft spatial attention on synthetic shapes.
 export {
+  generateShapes,
   round4,
   SHAPES_CLASSES,
   SHAPES_MASKS,
+  type ShapesData,
   type ShapesOptions,
   type ShapesSet,
+  shapesBatch,
   shapesData,
 } from "./data.js";
-export { type ShapesArtifacts, type ShapesConfig, shapesExperiment } from "./experiment.js";
 export {
-  argmaxRows as cnnArgmaxRows,
-  type CnnPrediction,
-  cnnCrossEntropy,
-  cnnPredict,
-  type Images as CnnImages,
-  imageBatch as cnnImageBatch,
-  mapArgmax as cnnMapArgmax,
-} from "./model.js";
+  SHAPES_DEFAULTS,
+  SHAPES_TARGETS,
+  type ShapesArtifacts,
+  type ShapesConfig,
+  type ShapesEvaluation,
+  shapesEvaluate,
+  shapesExperiment,
+} from "./experiment.js";
+export { type ShapesModelConfig, shapesModel } from "./model.js";

@@ -1,12 +1,19 @@
 /**
- * Chinese sentence pairs for paraphrase detection (catalog §3.2, C3), from a small pre-segmented lexicon (no
- * segmenter needed). A sentence fills a template of slots — time, place, topic noun, optional degree adverb,
+ * Chinese sentence pairs for paraphrase detection (`datasets/similarity/README.md`), from a small pre-segmented
+ * lexicon (no segmenter needed). A sentence fills a template of slots — time, place, topic noun, optional degree adverb,
  * predicate — e.g. 今天 | 天气 | 晴朗. Its partner is either a paraphrase (label 1: insert 的 / 很 / 了, or swap the
  * adverb for a synonym) or a non-paraphrase (label 0: one content word swapped within its class, e.g.
  * 晴朗 → 下雨, plus the same kind of harmless edits so that "was anything edited" is no cue). Train and test pairs
- * come from disjoint templates (different slot orders and lengths).
+ * come from disjoint templates (different slot orders and lengths). `generatePairs` draws a set;
+ * `similarityData(config)` draws the case's train and test pairs from its config, and `similarityBatch` turns
+ * pairs into the tensors `fit` trains on.
  */
+import * as tf from "@tensorflow/tfjs";
+import { checkOptions, opt } from "../../check/options.js";
+import { type DatasetInfo, datasetInfo } from "../../experiments/experiment.js";
+import { childSeed } from "../../random/childSeed.js";
 import { mulberry32, type Rng } from "../../random/prng.js";
+import { take } from "../../train/batches.js";
 
 /** Content words by slot, degree adverbs (synonyms of each other) and the function words that paraphrases insert. */
 export const SIMILARITY_LEXICON = {
@@ -33,7 +40,7 @@ export const SIMILARITY_TEMPLATES: readonly (readonly SimilaritySlot[])[] = [
   ["place", "time", "noun", "adverb", "predicate"],
 ];
 
-/** The 8-word vocabulary of the worked example (§2.2) comes first, so its ids are stable. */
+/** The 8-word vocabulary of the worked example (`worked.ts`) comes first, so its ids are stable. */
 export const SIMILARITY_VOCAB: readonly string[] = [
   "<pad>",
   ...new Set([
@@ -56,13 +63,6 @@ export interface SimilarityPair {
   /** 1 = paraphrase, 0 = different meaning. */
   label: number;
   template: number;
-}
-
-/** Training pairs (first templates) and held-out pairs (last templates). */
-export interface SimilarityData {
-  train: SimilarityPair[];
-  test: SimilarityPair[];
-  vocab: readonly string[];
 }
 
 function sentence(rng: Rng, template: readonly SimilaritySlot[]): string[] {
@@ -92,24 +92,38 @@ function contentSwap(rng: Rng, words: string[], template: readonly SimilaritySlo
   return out;
 }
 
-/**
- * `size` pairs, half paraphrases. `testTemplates` templates (the last ones) are held out: `testFraction` of the
- * pairs come from them and form the test set.
- * @example
- *   const d = similarityData({ seed: 0, size: 20 });
- *   d.train.length + d.test.length; // 20
- *   d.test.every((p) => p.template >= 6); // true
- */
-export function similarityData(opts: {
+/** Options of {@link generatePairs}. */
+export interface PairOptions {
   seed: number;
+  /** Number of pairs; they alternate paraphrase / different, so the classes are balanced. */
   size: number;
-  testFraction?: number;
-  testTemplates?: number;
-}): SimilarityData {
-  const rng = mulberry32(opts.seed * 7919 + 3);
-  const held = opts.testTemplates ?? 2;
-  const testSize = Math.round(opts.size * (opts.testFraction ?? 0.2));
-  const firstTest = SIMILARITY_TEMPLATES.length - held;
+  /** Indices into {@link SIMILARITY_TEMPLATES}; each pair fills one of them, drawn uniformly. */
+  templates: readonly number[];
+}
+
+const PAIR_OPTIONS = {
+  seed: opt.integer({ min: 0, required: true }),
+  size: opt.integer({ min: 0, required: true }),
+  templates: opt.any({ required: true }),
+};
+
+/**
+ * Draws `size` pairs from `seed`, each from one of `templates`; pair k is a paraphrase when k is even. The
+ * order of the two sentences of a pair is random.
+ * @example
+ *   const pairs = generatePairs({ seed: 0, size: 4, templates: [0, 1] });
+ *   pairs.map((p) => p.label); // [1, 0, 1, 0]
+ */
+export function generatePairs(opts: PairOptions): SimilarityPair[] {
+  checkOptions("generatePairs", opts, PAIR_OPTIONS);
+  const valid = (t: unknown) =>
+    Number.isInteger(t) && (t as number) >= 0 && (t as number) < SIMILARITY_TEMPLATES.length;
+  if (!Array.isArray(opts.templates) || opts.templates.length === 0 || !opts.templates.every(valid)) {
+    throw new RangeError(
+      `generatePairs: options.templates must be a non-empty array of template indices in [0, ${SIMILARITY_TEMPLATES.length}), got ${JSON.stringify(opts.templates)}`,
+    );
+  }
+  const rng = mulberry32(opts.seed);
   const pair = (template: number, label: number): SimilarityPair => {
     const slots = SIMILARITY_TEMPLATES[template]!;
     const a = sentence(rng, slots);
@@ -121,13 +135,44 @@ export function similarityData(opts: {
           : paraphrase(rng, contentSwap(rng, a, slots), slots);
     return rng.next() < 0.5 ? { a, b, label, template } : { a: b, b: a, label, template };
   };
-  const make = (n: number, from: number, to: number) =>
-    Array.from({ length: n }, (_, i) => pair(rng.int(from, to - 1), i % 2 === 0 ? 1 : 0));
-  return {
-    train: make(opts.size - testSize, 0, firstTest),
-    test: make(testSize, firstTest, SIMILARITY_TEMPLATES.length),
-    vocab: SIMILARITY_VOCAB,
-  };
+  return Array.from({ length: opts.size }, (_, k) => pair(rng.pick(opts.templates), k % 2 === 0 ? 1 : 0));
+}
+
+/** The case's data: training pairs (first templates), held-out pairs (last templates) and their descriptor. */
+export interface SimilarityData {
+  train: SimilarityPair[];
+  test: SimilarityPair[];
+  dataset: DatasetInfo;
+}
+
+/**
+ * The pairs of a similarity config: `trainSize` pairs from the first templates and `testSize` from the last
+ * `testTemplates` (held out: their sentence shapes never occur in training), each split seeded by
+ * `childSeed(seed, "data/<split>")`.
+ * @example
+ *   const d = similarityData({ seed: 0, trainSize: 16, testSize: 4, testTemplates: 2 });
+ *   d.test.every((p) => p.template >= 6); // true
+ */
+export function similarityData(config: {
+  seed: number;
+  trainSize: number;
+  testSize: number;
+  testTemplates: number;
+}): SimilarityData {
+  const held = config.testTemplates;
+  const count = SIMILARITY_TEMPLATES.length;
+  if (!Number.isInteger(held) || held < 1 || held >= count) {
+    throw new RangeError(
+      `similarityData: testTemplates must be an integer in [1, ${count - 1}], got ${held}`,
+    );
+  }
+  const first = count - held;
+  const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+  const draw = (split: string, size: number, templates: number[]) =>
+    generatePairs({ seed: childSeed(config.seed, `data/${split}`), size, templates });
+  const train = draw("train", config.trainSize, range(0, first));
+  const test = draw("test", config.testSize, range(first, count));
+  return { train, test, dataset: datasetInfo("similarity", { train, test }) };
 }
 
 /**
@@ -148,5 +193,48 @@ export function similarityIds(sentences: readonly string[][], length: number): n
   });
 }
 
-/** Longest sentence: 5 slots plus 的, 很/了 edits. */
+/** Padded sentence length: the longest sentence has 7 words (5 slots and two edits), so 8 leaves one spare. */
 export const SIMILARITY_MAX_LENGTH = 8;
+
+/** The tensors of one batch of pairs. */
+export type SimilarityBatch = {
+  /** `[B, 8]` int32 word ids of the first sentences, padded with 0. */
+  idsA: tf.Tensor2D;
+  /** `[B]` int32: the number of words of each first sentence. */
+  validLensA: tf.Tensor1D;
+  /** `[B, 8]` int32 word ids of the second sentences. */
+  idsB: tf.Tensor2D;
+  validLensB: tf.Tensor1D;
+  /** `[B, 1]` float32: 1 = paraphrase. */
+  labels: tf.Tensor2D;
+};
+
+/** One batch of `set` at `indices` (the caller disposes the tensors). */
+export function similarityBatch(set: readonly SimilarityPair[], indices: readonly number[]): SimilarityBatch {
+  const rows = take(set, indices);
+  const ids = (side: "a" | "b") =>
+    tf.tensor2d(
+      similarityIds(
+        rows.map((p) => p[side]),
+        SIMILARITY_MAX_LENGTH,
+      ),
+      [rows.length, SIMILARITY_MAX_LENGTH],
+      "int32",
+    );
+  const lens = (side: "a" | "b") =>
+    tf.tensor1d(
+      rows.map((p) => p[side].length),
+      "int32",
+    );
+  return {
+    idsA: ids("a"),
+    validLensA: lens("a"),
+    idsB: ids("b"),
+    validLensB: lens("b"),
+    labels: tf.tensor2d(
+      rows.map((p) => [p.label]),
+      [rows.length, 1],
+      "float32",
+    ),
+  };
+}

@@ -1,8 +1,9 @@
 /**
- * The deterministic sentence-similarity example of S001 §4.3 as the catalog (§2.2) fixes it: A = 今天|天气|晴朗,
- * B = 今天|的|天气|很|晴朗, control C = 明天|会|下雨, one-hot embeddings over an 8-word vocabulary, identity
- * projections, cross-attention A→B then the mean cosine between each word of A and what it attended to. Computed
- * with tier 1 (`attend`, `cosine`), nothing re-implemented.
+ * The deterministic sentence-similarity example, S001 §4.3 corrected (docs/errata.md item 8: the seed's formula
+ * never reads sentence B): A = 今天|天气|晴朗, B = 今天|的|天气|很|晴朗, control C = 明天|会|下雨, one-hot
+ * embeddings over an 8-word vocabulary, identity projections, cross-attention A→B then the mean cosine between
+ * each word of A and what it attended to. Computed with tier 1 (`attend`, `cosine`), nothing re-implemented; the
+ * reference values are those of the S001 notebook (docs/formula-index.md, S001-F5).
  */
 import { attend } from "../../math/attend.js";
 import { identity, transpose } from "../../math/matrix.js";
@@ -80,5 +81,18 @@ export function similarityWorkedExample(): SimilarityWorkedResult {
     f1: (2 * precision * recall) / (precision + recall),
     selfWeights: self.weights,
     selfOutputShape: [self.output.length, self.output[0]!.length],
+  };
+}
+
+/**
+ * The worked example's headline numbers as record metrics (`worked.similarity`, `worked.sharpSimilarity`,
+ * `worked.control`, `worked.greedyF1`): deterministic, so a re-run must reproduce them exactly.
+ */
+export function similarityWorkedMetrics(r: SimilarityWorkedResult): Record<string, number> {
+  return {
+    "worked.similarity": r.similarity,
+    "worked.sharpSimilarity": r.sharpSimilarity,
+    "worked.control": r.controlSimilarity,
+    "worked.greedyF1": r.f1,
   };
 }

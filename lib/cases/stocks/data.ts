@@ -4,11 +4,16 @@
  * node_modules, never downloaded. Each example is a window of `window` monthly log returns of one symbol plus
  * the equal-weight market return of the same months; the target is the symbol's log return of the next month.
  * Splits are chronological by the target's month: training, a validation year, and a held-out test period.
+ * `stockSplits` cuts the windows; `stocksData(config)` loads and splits the case's data with the scale the model
+ * sees it in, and `stocksBatch` turns windows into the tensors `fit` trains on. Nothing here is random.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { type DatasetInfo, datasetInfo } from "../../experiments/experiment.js";
 import { packageRoot } from "../../io/packageRoot.js";
+import { take } from "../../train/batches.js";
 
 /** One month's closing price of one symbol. */
 export interface StockPrice {
@@ -124,4 +129,42 @@ export function stockSplits(prices: readonly StockPrice[], opts: StockSplitOptio
     }
   }
   return { ...splits, symbols };
+}
+
+/** The case's data: the three splits, the scale the model reads them in, and the record's descriptor. */
+export interface StocksData extends StockSplits {
+  /**
+   * The standard deviation of the training targets: inputs and targets are divided by it for the model (so
+   * its weights see unit-scale numbers) and its forecasts multiplied back. From the training split only.
+   */
+  scale: number;
+  dataset: DatasetInfo;
+}
+
+/** The stock windows of a config (`window`, `validYear`, `testYear`), split chronologically, and their scale. */
+export function stocksData(config: { window: number; validYear: number; testYear: number }): StocksData {
+  const { window, validYear, testYear } = config;
+  const splits = stockSplits(loadStockPrices(), { window, validYear, testYear });
+  const ys = splits.train.y;
+  if (ys.length < 2)
+    throw new RangeError(`stocksData: the training split has ${ys.length} windows, need ≥ 2`);
+  const mean = ys.reduce((a, b) => a + b, 0) / ys.length;
+  const scale = Math.sqrt(ys.reduce((a, y) => a + (y - mean) ** 2, 0) / ys.length);
+  const { train, valid, test } = splits;
+  return { ...splits, scale, dataset: datasetInfo("stocks", { train, valid, test }, (w) => w.y.length) };
+}
+
+/** Windows `[n][window][2]` divided by `scale`: what the model reads. */
+export function scaledWindows(windows: readonly number[][][], scale: number): number[][][] {
+  return windows.map((win) => win.map((step) => step.map((v) => v / scale)));
+}
+
+/** One batch of `split` at `indices`, divided by `scale`: windows `x [B, window, 2]` and targets `y [B]`. */
+export function stocksBatch(
+  split: StockWindows,
+  indices: number[],
+  scale: number,
+): { x: tf.Tensor3D; y: tf.Tensor1D } {
+  const x = scaledWindows(take(split.x, indices), scale);
+  return { x: tf.tensor3d(x), y: tf.tensor1d(take(split.y, indices).map((y) => y / scale)) };
 }

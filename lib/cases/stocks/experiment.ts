@@ -9,147 +9,155 @@
 import * as tf from "@tensorflow/tfjs";
 import { defineExperiment } from "../../experiments/experiment.js";
 import { mae, r2 } from "../../metrics/regression.js";
-import { hashValue } from "../../records/record.js";
-import { take } from "../../train/batches.js";
-import { fit } from "../../train/fit.js";
-import { TemporalAttentionForecaster } from "../timeSeries/model.js";
-import { loadStockPrices, type StockWindows, stockSplits } from "./data.js";
+import { forecastWindows, type TemporalAttentionForecaster } from "../../models/temporalForecaster.js";
+import { childSeed } from "../../random/childSeed.js";
+import type { Target } from "../../records/record.js";
+import { fitAdam } from "../../train/fitAdam.js";
+import { trainableVariables } from "../../train/variables.js";
+import { type StocksData, type StockWindows, scaledWindows, stocksBatch, stocksData } from "./data.js";
+import { stocksModel } from "./model.js";
 
 /** Settings of the stock-price experiment. */
 export interface StocksConfig {
   seed: number;
+  /** Months per window. */
   window: number;
+  /** Targets in this year are the validation split (early stopping); earlier ones train. */
   validYear: number;
+  /** Targets from January of this year on are the test period. */
   testYear: number;
-  units: number;
+  /** Width of the step embedding and of the attention scorer. */
+  dModel: number;
+  /** Upper bound on epochs; early stopping on the validation MAE usually ends training sooner. */
   epochs: number;
+  /** Epochs without a better validation MAE before training stops. */
   patience: number;
   batchSize: number;
   learningRate: number;
   [key: string]: unknown;
 }
 
-/** The trained model and the held-out period: forecasts, baselines and mean attention. */
+/** The full-mode settings (they reach every target). */
+export const STOCKS_DEFAULTS: StocksConfig = {
+  seed: 0,
+  window: 12,
+  validYear: 2007,
+  testYear: 2008,
+  dModel: 8,
+  epochs: 40,
+  patience: 5,
+  batchSize: 32,
+  learningRate: 0.005,
+};
+
+/** The claims of the full-mode run: no skill, only no worse than the naive forecasts. */
+export const STOCKS_TARGETS: Target[] = [
+  { metric: "mae.ratioToPersistence", op: "<=", value: 1.0 },
+  { metric: "mae.ratioToZero", op: "<=", value: 1.1 },
+];
+
+/** What the evaluation of one split gives: the metrics, the forecasts and baselines, the mean attention. */
+export interface StocksEvaluation {
+  metrics: {
+    mae: number;
+    r2: number;
+    "persistence.mae": number;
+    "persistence.r2": number;
+    "zero.mae": number;
+    "zero.r2": number;
+    "mae.ratioToPersistence": number;
+    "mae.ratioToZero": number;
+  };
+  /** The model's forecasts (log returns, scaled back). */
+  predictions: number[];
+  /** Persistence forecasts: each window's last own return. */
+  persistence: number[];
+  /** α averaged over the split's windows, by window index (the last index is the latest month). */
+  meanAttention: number[];
+}
+
+/** MAE and R² of `model`, persistence and no change on `split` (every window), in log-return units. */
+export function stocksEvaluate(
+  model: TemporalAttentionForecaster,
+  split: StockWindows,
+  data: Pick<StocksData, "scale">,
+): StocksEvaluation {
+  const out = forecastWindows(model, scaledWindows(split.x, data.scale));
+  const predictions = out.predictions.map((p) => p * data.scale);
+  const persistence = split.x.map((w) => w.at(-1)![0]!);
+  const zero = split.y.map(() => 0);
+  const modelMae = mae(predictions, split.y);
+  const persistenceMae = mae(persistence, split.y);
+  const zeroMae = mae(zero, split.y);
+  return {
+    metrics: {
+      mae: modelMae,
+      r2: r2(predictions, split.y),
+      "persistence.mae": persistenceMae,
+      "persistence.r2": r2(persistence, split.y),
+      "zero.mae": zeroMae,
+      "zero.r2": r2(zero, split.y),
+      "mae.ratioToPersistence": modelMae / persistenceMae,
+      "mae.ratioToZero": modelMae / zeroMae,
+    },
+    predictions,
+    persistence,
+    meanAttention: out.meanAttention,
+  };
+}
+
+/** What `fit` watches after each epoch: the validation year's MAE and its ratio to no change (never the test). */
+export function stocksValidation(
+  model: TemporalAttentionForecaster,
+  data: StocksData,
+): { "valid.mae": number; "valid.ratioToZero": number } {
+  const { metrics } = stocksEvaluate(model, data.valid, data);
+  return { "valid.mae": metrics.mae, "valid.ratioToZero": metrics["mae.ratioToZero"] };
+}
+
+/** The trained model (the caller disposes it), the data and the test-period evaluation. */
 export interface StocksArtifacts {
   model: TemporalAttentionForecaster;
-  /** Mean attention over the test windows, by window index (the last index is the latest month). */
-  meanAttention: number[];
-  /** Test-period forecasts and truth (log returns), with each row's symbol and target month. */
-  predictions: number[];
-  actual: number[];
-  persistence: number[];
-  symbol: string[];
-  month: number[];
-  /** The scale the returns were divided by (the training targets' standard deviation). */
-  scale: number;
+  data: StocksData;
+  final: StocksEvaluation;
 }
 
 export const stocksExperiment = defineExperiment<StocksConfig, StocksArtifacts>({
   name: "stocks",
   title: "Real monthly stock returns: the same attention forecaster against naive baselines",
   notebook: "notebooks/cases/09-time-series-attention.ipynb",
-  defaults: {
-    seed: 0,
-    window: 12,
-    validYear: 2007,
-    testYear: 2008,
-    units: 8,
-    epochs: 40,
-    patience: 5,
-    batchSize: 32,
-    learningRate: 0.005,
-  },
+  defaults: STOCKS_DEFAULTS,
   quick: { epochs: 4 },
-  targets: [
-    { metric: "mae.ratioToPersistence", op: "<=", value: 1.0 },
-    { metric: "mae.ratioToZero", op: "<=", value: 1.1 },
-  ],
+  targets: STOCKS_TARGETS,
   async run(config, context) {
-    const data = stockSplits(loadStockPrices(), config);
-    // One scale for inputs and targets, from the training targets only.
-    const mean = data.train.y.reduce((a, b) => a + b, 0) / data.train.y.length;
-    const scale = Math.sqrt(data.train.y.reduce((a, y) => a + (y - mean) ** 2, 0) / data.train.y.length);
-    const scaled = (w: StockWindows) => w.x.map((win) => win.map((step) => step.map((v) => v / scale)));
-    const trainX = scaled(data.train);
-    const trainY = data.train.y.map((y) => y / scale);
-    const model = new TemporalAttentionForecaster({
-      window: config.window,
-      features: 2,
-      units: config.units,
-      seed: config.seed,
-    });
-    tf.tidy(() => {
-      model.forward(tf.zeros([1, config.window, 2]) as tf.Tensor3D); // builds the layers before collecting variables
-    });
-    const predict = (w: StockWindows) => {
-      const x = tf.tensor3d(scaled(w));
-      const { prediction, weights } = model.forward(x);
-      const predictions = Array.from(prediction.dataSync()).map((p) => p * scale);
-      const meanAttention = tf.tidy(() => Array.from(tf.mean(weights, 0).dataSync()));
-      tf.dispose([x, prediction, weights]);
-      return { predictions, meanAttention };
-    };
-    const optimizer = tf.train.adam(config.learningRate);
-    const result = await fit({
-      title: "stocks",
-      size: trainX.length,
-      epochs: config.epochs,
-      batchSize: config.batchSize,
-      seed: config.seed,
-      optimizer,
-      variables: model.variables(),
-      batch: (ix) => ({ x: tf.tensor3d(take(trainX, ix)), y: tf.tensor1d(take(trainY, ix)) }),
-      loss: (b) => tf.losses.meanSquaredError(b.y, model.forward(b.x).prediction) as tf.Scalar,
-      // validation year only: the test period is never looked at during training
-      evaluate: () => {
-        const { predictions } = predict(data.valid);
-        return {
-          "valid.mae": mae(predictions, data.valid.y),
-          "valid.ratioToZero": mae(predictions, data.valid.y) / mae(zeros(data.valid.y), data.valid.y),
-        };
-      },
-      earlyStopping: { metric: "valid.mae", mode: "min", patience: config.patience },
-      progress: context.progress,
-    });
-    optimizer.dispose();
-    const test = data.test;
-    const { predictions, meanAttention } = predict(test);
-    const persistence = test.x.map((w) => w.at(-1)![0]!);
-    const zero = zeros(test.y);
-    const modelMae = mae(predictions, test.y);
-    return {
-      dataset: {
-        name: "stocks",
-        hash: hashValue({ train: data.train, valid: data.valid, test: data.test }),
-        sizes: { train: data.train.y.length, valid: data.valid.y.length, test: test.y.length },
-      },
-      history: result.history,
-      metrics: {
-        mae: modelMae,
-        r2: r2(predictions, test.y),
-        "persistence.mae": mae(persistence, test.y),
-        "persistence.r2": r2(persistence, test.y),
-        "zero.mae": mae(zero, test.y),
-        "zero.r2": r2(zero, test.y),
-        "mae.ratioToPersistence": modelMae / mae(persistence, test.y),
-        "mae.ratioToZero": modelMae / mae(zero, test.y),
-        "valid.mae": result.history.at(-1)!.metrics["valid.mae"]!,
-        epochs: result.history.length,
-      },
-      artifacts: {
-        model,
-        meanAttention,
-        predictions,
-        actual: test.y,
-        persistence,
-        symbol: test.symbol,
-        month: test.month,
-        scale,
-      },
-    };
+    const data = stocksData(config);
+    const model = stocksModel(config);
+    try {
+      const training = await fitAdam({
+        title: "stocks",
+        adam: { learningRate: config.learningRate },
+        variables: trainableVariables(model),
+        size: data.train.y.length,
+        epochs: config.epochs,
+        batchSize: config.batchSize,
+        seed: childSeed(config.seed, "shuffle"),
+        batch: (ix) => stocksBatch(data.train, ix, data.scale),
+        loss: (b) =>
+          tf.losses.meanSquaredError(b.y, model.apply(b.x, { training: true }) as tf.Tensor) as tf.Scalar,
+        evaluate: () => stocksValidation(model, data),
+        earlyStopping: { metric: "valid.mae", mode: "min", patience: config.patience },
+        progress: context.progress,
+      });
+      const final = stocksEvaluate(model, data.test, data);
+      return {
+        dataset: data.dataset,
+        history: training.history,
+        metrics: { ...final.metrics, ...stocksValidation(model, data), epochs: training.history.length },
+        artifacts: { model, data, final },
+      };
+    } catch (error) {
+      model.dispose();
+      throw error;
+    }
   },
 });
-
-function zeros(like: readonly number[]): number[] {
-  return like.map(() => 0);
-}

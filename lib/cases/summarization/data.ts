@@ -1,11 +1,18 @@
 /**
- * Generated "news" documents for extractive summarization (catalog §3.2, C2). A document has 6–8 sentences of
- * 4–8 words. Exactly one sentence states the event — company, action, figure, e.g. "acme cut 300 jobs on monday" —
- * and its action decides the event type (the weak label the model is trained on). The others are filler (weather,
- * markets, a conference) or distractors that reuse the event's company or a figure without an action. The
- * reference summary is the event sentence.
+ * Generated "news" documents for extractive summarization (`datasets/summarization/README.md`). A document has
+ * 6–8 sentences of 4–8 words. Exactly one sentence states the event — company, action, figure, e.g. "acme cut 300
+ * jobs on monday" — and its action decides the event type (the weak label the model is trained on). The others
+ * are filler (weather, markets, a conference) or distractors that reuse the event's company, a figure or an event
+ * object without an action. The reference summary is the event sentence. `generateDocuments` draws a set;
+ * `summarizationData(config)` draws the case's train and test sets, and `summarizationBatch` turns documents into
+ * the tensors `fit` trains on.
  */
+import * as tf from "@tensorflow/tfjs";
+import { checkOptions, opt } from "../../check/options.js";
+import { type DatasetInfo, datasetInfo } from "../../experiments/experiment.js";
+import { childSeed } from "../../random/childSeed.js";
 import { mulberry32, type Rng } from "../../random/prng.js";
+import { take } from "../../train/batches.js";
 
 /** Event types: the verbs and objects that state each one. */
 export const SUMMARIZATION_EVENTS = [
@@ -53,13 +60,6 @@ export interface SummarizationDoc {
   label: number;
 }
 
-/** Training and held-out documents and the vocabulary (id 0 = `<pad>`). */
-export interface SummarizationData {
-  train: SummarizationDoc[];
-  test: SummarizationDoc[];
-  vocab: string[];
-}
-
 /** Longest document (sentences) and sentence (words). */
 export const SUMMARIZATION_SHAPE = { sentences: 8, words: 8 } as const;
 
@@ -93,7 +93,7 @@ function fill(rng: Rng, template: string, company: string): string[] {
   return template.split(" ").map((w) => slot[w]?.() ?? w);
 }
 
-/** "acme cut 300 jobs on monday", "globex acquired startup for 40 million", … (4–7 words). */
+/** "acme cut 300 jobs", "acme cut 300 jobs on monday" or "globex acquired startup for 40 million" (4 or 6 words). */
 function eventSentence(rng: Rng, label: number, company: string): string[] {
   const e = SUMMARIZATION_EVENTS[label]!;
   const [verb, object, figure] = [rng.pick(e.verbs), rng.pick(e.objects), rng.pick(FIGURES)];
@@ -104,49 +104,95 @@ function eventSentence(rng: Rng, label: number, company: string): string[] {
   return rng.next() < 0.5 && core.length <= 5 ? [...core, "on", rng.pick(DAYS)] : core;
 }
 
+/** Options of {@link generateDocuments}. */
+export interface DocumentsOptions {
+  seed: number;
+  /** Number of documents; their event types cycle through {@link SUMMARIZATION_EVENTS}, so they are balanced. */
+  size: number;
+}
+
+const DOCUMENTS_SPEC = {
+  seed: opt.integer({ min: 0, max: 2 ** 32 - 1, required: true }),
+  size: opt.integer({ min: 0, required: true }),
+};
+
 /**
- * `trainSize` and `testSize` documents from one seeded stream; event types are balanced by cycling.
+ * Generates `size` documents from `seed`.
  * @example
- *   const d = summarizationData({ seed: 0, trainSize: 5, testSize: 2 });
- *   d.train[0].sentences.length >= 6; // true
+ *   const docs = generateDocuments({ seed: 0, size: 5 });
+ *   [docs.length, docs[0].sentences.length >= 6, docs.map((d) => d.label)]; // [5, true, [0, 1, 2, 3, 4]]
  */
-export function summarizationData(opts: {
+export function generateDocuments(opts: DocumentsOptions): SummarizationDoc[] {
+  checkOptions("generateDocuments", opts, DOCUMENTS_SPEC);
+  const rng = mulberry32(opts.seed);
+  return Array.from({ length: opts.size }, (_, i) => generateDocument(rng, i % SUMMARIZATION_EVENTS.length));
+}
+
+function generateDocument(rng: Rng, label: number): SummarizationDoc {
+  const company = rng.pick(COMPANIES);
+  const count = rng.int(6, SUMMARIZATION_SHAPE.sentences);
+  const event = rng.int(0, count - 1);
+  const others = rng.shuffle(OTHER_TEMPLATES).slice(0, count - 1);
+  const sentences = others.map((t) => fill(rng, t, rng.next() < 0.5 ? company : rng.pick(COMPANIES)));
+  sentences.splice(event, 0, eventSentence(rng, label, company));
+  return { sentences, event, label };
+}
+
+/** The case's data: train and test documents drawn from the case seed, and the descriptor its record stores. */
+export interface SummarizationData {
+  train: SummarizationDoc[];
+  test: SummarizationDoc[];
+  dataset: DatasetInfo;
+}
+
+/**
+ * The train and test documents of a summarization config (`trainSize`, `testSize`, each split seeded by
+ * `childSeed(seed, "data/…")`).
+ */
+export function summarizationData(config: {
   seed: number;
   trainSize: number;
   testSize: number;
 }): SummarizationData {
-  const rng = mulberry32(opts.seed * 104729 + 11);
-  const doc = (i: number): SummarizationDoc => {
-    const label = i % SUMMARIZATION_EVENTS.length;
-    const company = rng.pick(COMPANIES);
-    const count = rng.int(6, SUMMARIZATION_SHAPE.sentences);
-    const event = rng.int(0, count - 1);
-    const others = rng.shuffle(OTHER_TEMPLATES).slice(0, count - 1);
-    const sentences = others.map((t) => fill(rng, t, rng.next() < 0.5 ? company : rng.pick(COMPANIES)));
-    sentences.splice(event, 0, eventSentence(rng, label, company));
-    return { sentences, event, label };
-  };
-  return {
-    train: Array.from({ length: opts.trainSize }, (_, i) => doc(i)),
-    test: Array.from({ length: opts.testSize }, (_, i) => doc(i)),
-    vocab: [...SUMMARIZATION_VOCAB],
-  };
+  const train = generateDocuments({ seed: childSeed(config.seed, "data/train"), size: config.trainSize });
+  const test = generateDocuments({ seed: childSeed(config.seed, "data/test"), size: config.testSize });
+  return { train, test, dataset: datasetInfo("summarization", { train, test }) };
 }
 
 /**
- * Ids `[S][W]` of a document (0-padded to the fixed shape) and its sentence lengths `[S]` (0 for padding sentences).
- * @example summarizationIds({ sentences: [["acme", "cut"]], event: 0, label: 1 }).lengths; // [2, 0, 0, 0, 0, 0, 0, 0]
+ * Ids `[S][W]` of a document in {@link SUMMARIZATION_VOCAB}, 0-padded to the fixed shape (0 = `<pad>`, so a
+ * padding sentence is all 0s).
+ * @example summarizationIds({ sentences: [["acme", "cut"]], event: 0, label: 1 })[1]; // [0, 0, 0, 0, 0, 0, 0, 0]
  */
-export function summarizationIds(doc: SummarizationDoc): { ids: number[][]; lengths: number[] } {
+export function summarizationIds(doc: SummarizationDoc): number[][] {
   const { sentences: s, words: w } = SUMMARIZATION_SHAPE;
-  const ids = Array.from({ length: s }, (_, k) =>
+  if (doc.sentences.length > s || doc.sentences.some((sentence) => sentence.length > w)) {
+    throw new RangeError(`summarizationIds: a document has at most ${s} sentences of at most ${w} words`);
+  }
+  return Array.from({ length: s }, (_, k) =>
     Array.from({ length: w }, (_, j) => {
       const word = doc.sentences[k]?.[j];
       if (word === undefined) return 0;
-      const id = SUMMARIZATION_VOCAB.indexOf(word);
-      if (id < 0) throw new RangeError(`summarizationIds: "${word}" is not in the vocabulary`);
+      const id = VOCAB_IDS.get(word);
+      if (id === undefined) throw new RangeError(`summarizationIds: "${word}" is not in the vocabulary`);
       return id;
     }),
   );
-  return { ids, lengths: Array.from({ length: s }, (_, k) => doc.sentences[k]?.length ?? 0) };
+}
+
+const VOCAB_IDS = new Map(SUMMARIZATION_VOCAB.map((word, id) => [word, id]));
+
+/** One batch of `docs` at `indices`: ids `x [B, 8, 8]` and event types `y [B]` (both int32). */
+export function summarizationBatch(
+  docs: readonly SummarizationDoc[],
+  indices: readonly number[],
+): { x: tf.Tensor3D; y: tf.Tensor1D } {
+  const picked = take(docs, indices);
+  return {
+    x: tf.tensor3d(picked.map(summarizationIds), undefined, "int32"),
+    y: tf.tensor1d(
+      picked.map((d) => d.label),
+      "int32",
+    ),
+  };
 }

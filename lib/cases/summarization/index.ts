@@ -1,23 +1,23 @@
-// Case study C2: hierarchical (extractive) summarization.
+// Case study: hierarchical (extractive) summarization.
 export {
+  type DocumentsOptions,
+  generateDocuments,
   SUMMARIZATION_EVENTS,
   SUMMARIZATION_SHAPE,
   SUMMARIZATION_VOCAB,
   type SummarizationData,
   type SummarizationDoc,
+  summarizationBatch,
   summarizationData,
   summarizationIds,
 } from "./data.js";
 export {
+  SUMMARIZATION_DEFAULTS,
+  SUMMARIZATION_TARGETS,
   type SummarizationArtifacts,
   type SummarizationConfig,
+  type SummarizationEvaluation,
   summarizationEvaluate,
   summarizationExperiment,
-  summarizationPick,
-  summarizationTensors,
 } from "./experiment.js";
-export {
-  HierarchicalAttentionNet,
-  type SummarizationForward,
-  type SummarizationModelOptions,
-} from "./model.js";
+export { type SummarizationModelConfig, summarizationModel } from "./model.js";

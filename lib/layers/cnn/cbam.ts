@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { opt } from "../../check/options.js";
 import { baseLayerArgs, checkCallArgs, checkLayerArgs, SEED } from "../layerOptions.js";
+import { type AttentionCallRules, applyReturningAttention, type WithAttention } from "../withAttention.js";
 import { addChannelMlp, type ChannelMlpWeights, channelMlp } from "./channelMlp.js";
 import {
   type BaseLayerArgs,
@@ -23,9 +24,12 @@ export interface CbamArgs extends BaseLayerArgs {
   ratio?: number;
   /** Side of the square spatial-attention conv kernel. Default 7 (Woo et al. Table 4). */
   kernelSize?: number;
-  /** When true, `call` returns `[output, channelAttention, spatialAttention]`. Default false. */
+  /**
+   * When true, `call` returns `[output, channelAttention, spatialAttention]` (for a model graph; eagerly, use
+   * `applyWithAttention`). Default false.
+   */
   returnAttention?: boolean;
-  /** Seed (`null` = none) for the Glorot-uniform kernels (weight k uses `seed + k`); default: unseeded. */
+  /** Seed (`null` = none) for the Glorot-uniform kernels (weight k uses `childSeed(seed, "init/k")`); default: unseeded. */
   seed?: number | null;
 }
 
@@ -36,15 +40,19 @@ const ARGS = {
   seed: SEED,
 };
 
-/** Output and both attention maps of one call. */
-export interface CbamResult {
-  /** The refined images F″, `[B, height, width, C]`. */
-  output: tf.Tensor4D;
+/** CBAM's two attention maps. */
+export type CbamAttention = {
   /** Channel attention M_c, `[B, C]`, each in (0, 1). */
-  channelAttention: tf.Tensor2D;
+  channel: tf.Tensor2D;
   /** Spatial attention M_s, `[B, height, width]`, each in (0, 1). */
-  spatialAttention: tf.Tensor3D;
-}
+  spatial: tf.Tensor3D;
+};
+
+/** Output of one call, the refined images F″ `[B, height, width, C]`, and both attention maps. */
+export type CbamResult = WithAttention<CbamAttention, tf.Tensor4D>;
+
+/** `applyWithAttention` takes no options but `training` (which changes nothing here). */
+const WITH_ATTENTION: AttentionCallRules = { spec: {}, mask: { refuse: "" } };
 
 /**
  * Channel then spatial attention. Input and output `[B, height, width, C]`.
@@ -54,9 +62,9 @@ export interface CbamResult {
  * max), `spatialBias [1]`. Biases start at zero.
  * @example
  *   const cbam = new Cbam({ ratio: 2 });
- *   const r = cbam.callAndReturnAttention(tf.ones([1, 5, 5, 4]));
- *   r.channelAttention.shape; // [1, 4]
- *   r.spatialAttention.shape; // [1, 5, 5]
+ *   const r = cbam.applyWithAttention(tf.ones([1, 5, 5, 4]));
+ *   r.attention.channel.shape; // [1, 4]
+ *   r.attention.spatial.shape; // [1, 5, 5]
  */
 export class Cbam extends tf.layers.Layer {
   static className = "Cbam";
@@ -97,7 +105,7 @@ export class Cbam extends tf.layers.Layer {
     return this.returnAttention ? [shape, [b, c], [b, h, w]] : shape;
   }
 
-  /** `kwargs.returnAttention` overrides the constructor's choice for an eager call (`callAndReturnAttention`). */
+  /** `kwargs.returnAttention` overrides the constructor's choice for an eager call (`applyWithAttention`). */
   override call(
     inputs: tf.Tensor | tf.Tensor[],
     kwargs: { returnAttention?: boolean },
@@ -105,20 +113,25 @@ export class Cbam extends tf.layers.Layer {
     checkCallArgs("Cbam", kwargs, { returnAttention: opt.boolean() }, { refuse: "" });
     return tf.tidy(() => {
       const r = this.forward(onlyTensor(inputs, "Cbam") as tf.Tensor4D);
-      return (kwargs.returnAttention ?? this.returnAttention)
-        ? [r.output, r.channelAttention, r.spatialAttention]
-        : r.output;
+      const { channel, spatial } = r.attention;
+      return (kwargs.returnAttention ?? this.returnAttention) ? [r.output, channel, spatial] : r.output;
     });
   }
 
-  /** Runs the layer eagerly and returns the output with both attention maps (the caller disposes them). */
-  callAndReturnAttention(images: tf.Tensor4D): CbamResult {
-    const [output, channelAttention, spatialAttention] = this.apply(images, { returnAttention: true }) as [
-      tf.Tensor4D,
-      tf.Tensor2D,
-      tf.Tensor3D,
-    ];
-    return { output, channelAttention, spatialAttention };
+  /**
+   * `apply` that also returns both maps: `images [B, height, width, C]` → output of the same shape, attention
+   * `{ channel [B, C], spatial [B, height, width] }` (the caller disposes all three). Builds on first use.
+   */
+  applyWithAttention(images: tf.Tensor, kwargs: { training?: boolean } = {}): CbamResult {
+    const [output, channel, spatial] = applyReturningAttention<[tf.Tensor, tf.Tensor]>(
+      this,
+      images,
+      kwargs,
+      WITH_ATTENTION,
+      2,
+    );
+    const attention = { channel: channel as tf.Tensor2D, spatial: spatial as tf.Tensor3D };
+    return { output: output as tf.Tensor4D, attention };
   }
 
   private forward(x: tf.Tensor4D): CbamResult {
@@ -134,7 +147,7 @@ export class Cbam extends tf.layers.Layer {
     const spatial = tf.reshape(tf.sigmoid(conv), [b, h, w]) as tf.Tensor3D; // [B, height, width]
     // 3) F″ = M_s ⊗ F′ (eq. 1)
     const output = tf.mul(refined, tf.reshape(spatial, [b, h, w, 1])) as tf.Tensor4D; // [B, height, width, C]
-    return { output, channelAttention: channel, spatialAttention: spatial };
+    return { output, attention: { channel, spatial } };
   }
 
   /** The shared MLP of eq. 2: W₀ (`kernel1`), ReLU, W₁ (`kernel2`) in the paper's names; `[B, C]` → `[B, C]`. */

@@ -17,7 +17,7 @@ export interface ChannelMlpWeights {
 /** A layer's `addWeight`, passed in because it is protected. */
 type AddWeight = (name: string, shape: number[], initializer: ReturnType<typeof glorot>) => tf.LayerVariable;
 
-/** Creates the four weights (Glorot kernels seeded `seed + 0`, `seed + 1`; zero biases) through `addWeight`. */
+/** Creates the four weights (Glorot kernels seeded `childSeed(seed, "init/0")`, `"init/1"`; zero biases) through `addWeight`. */
 export function addChannelMlp(
   addWeight: AddWeight,
   channels: number,

@@ -1,5 +1,5 @@
 /** CNN attention layers for image batches `[B, height, width, C]`: squeeze-excitation and CBAM. */
-export { type CbamArgs, type CbamResult, Cbam } from "./cbam.js";
+export { Cbam, type CbamArgs, type CbamAttention, type CbamResult } from "./cbam.js";
 export {
   SqueezeExcitation,
   type SqueezeExcitationArgs,

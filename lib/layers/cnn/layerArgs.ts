@@ -3,6 +3,7 @@
  * input checks. Follows: tfjs-layers `engine/topology.ts` (`LayerArgs`) and `initializers.ts` (seeded Glorot).
  */
 import * as tf from "@tensorflow/tfjs";
+import { childSeed } from "../../random/childSeed.js";
 
 /** tfjs's own `LayerArgs` (`name`, `trainable`, `inputShape`, `dtype`, …), taken from the `Layer` constructor. */
 export type { BaseLayerArgs } from "../layerOptions.js";
@@ -11,14 +12,14 @@ export type { BaseLayerArgs } from "../layerOptions.js";
 export type LayerShape = (number | null)[];
 
 /**
- * Glorot-uniform initialiser for the `k`-th weight of a layer: seeded (`seed + k`) when `seed` is given, so two
+ * Glorot-uniform initialiser for the `k`-th weight of a layer: seeded (`childSeed(seed, "init/k")`) when `seed` is given, so two
  * layers built with the same seed start from the same weights; unseeded otherwise (tfjs's default).
  */
 export function glorot(
   seed: number | undefined,
   k: number,
 ): ReturnType<typeof tf.initializers.glorotUniform> {
-  return tf.initializers.glorotUniform(seed === undefined ? {} : { seed: seed + k });
+  return tf.initializers.glorotUniform(seed === undefined ? {} : { seed: childSeed(seed, `init/${k}`) });
 }
 
 /** The one tensor of `inputs` (a tensor or a one-element list), as tfjs layers accept both. */

@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { opt } from "../../check/options.js";
 import { baseLayerArgs, checkCallArgs, checkLayerArgs, SEED } from "../layerOptions.js";
+import { type AttentionCallRules, applyReturningAttention, type WithAttention } from "../withAttention.js";
 import { addChannelMlp, type ChannelMlpWeights, channelMlp } from "./channelMlp.js";
 import {
   type BaseLayerArgs,
@@ -20,21 +21,25 @@ import {
 export interface SqueezeExcitationArgs extends BaseLayerArgs {
   /** Reduction ratio r: the hidden layer has ⌊C/r⌋ units, at least 1. Default 16 (Hu et al. §6.1). */
   ratio?: number;
-  /** When true, `call` returns `[output, gates]` instead of `output`. Default false. */
+  /**
+   * When true, `call` returns `[output, gates]` instead of `output` (for a model graph; eagerly, use
+   * `applyWithAttention`). Default false.
+   */
   returnAttention?: boolean;
-  /** Seed (`null` = none) for the Glorot-uniform kernels (weight k uses `seed + k`); default: unseeded. */
+  /** Seed (`null` = none) for the Glorot-uniform kernels (weight k uses `childSeed(seed, "init/k")`); default: unseeded. */
   seed?: number | null;
 }
 
 const ARGS = { ratio: opt.number({ above: 0 }), returnAttention: opt.boolean(), seed: SEED };
 
-/** Output and channel attention of one call. */
-export interface SqueezeExcitationResult {
-  /** The rescaled images, `[B, height, width, C]`. */
-  output: tf.Tensor4D;
-  /** The channel gates s, `[B, C]`, each in (0, 1). */
-  attention: tf.Tensor2D;
-}
+/**
+ * Output and channel attention of one call: `output`, the rescaled images `[B, height, width, C]`; `attention`,
+ * the channel gates s `[B, C]`, each in (0, 1).
+ */
+export type SqueezeExcitationResult = WithAttention<tf.Tensor2D, tf.Tensor4D>;
+
+/** `applyWithAttention` takes no options but `training` (which changes nothing here). */
+const WITH_ATTENTION: AttentionCallRules = { spec: {}, mask: { refuse: "" } };
 
 /**
  * Channel attention by squeeze and excitation. Input and output `[B, height, width, C]`.
@@ -43,7 +48,7 @@ export interface SqueezeExcitationResult {
  * `kernel2 [C/r, C]`, `bias2 [C]` (hidden → gates, sigmoid); biases start at zero.
  * @example
  *   const se = new SqueezeExcitation({ ratio: 2 });
- *   const { output, attention } = se.callAndReturnAttention(tf.ones([1, 4, 4, 8]));
+ *   const { output, attention } = se.applyWithAttention(tf.ones([1, 4, 4, 8]));
  *   output.shape; // [1, 4, 4, 8]
  *   attention.shape; // [1, 8]
  */
@@ -78,7 +83,7 @@ export class SqueezeExcitation extends tf.layers.Layer {
     return this.returnAttention ? [shape, [shape[0]!, shape[3]!]] : shape;
   }
 
-  /** `kwargs.returnAttention` overrides the constructor's choice for an eager call (`callAndReturnAttention`). */
+  /** `kwargs.returnAttention` overrides the constructor's choice for an eager call (`applyWithAttention`). */
   override call(
     inputs: tf.Tensor | tf.Tensor[],
     kwargs: { returnAttention?: boolean },
@@ -90,10 +95,13 @@ export class SqueezeExcitation extends tf.layers.Layer {
     });
   }
 
-  /** Runs the layer eagerly and returns the output with its channel gates (the caller disposes both). */
-  callAndReturnAttention(images: tf.Tensor4D): SqueezeExcitationResult {
-    const [output, attention] = this.apply(images, { returnAttention: true }) as [tf.Tensor4D, tf.Tensor2D];
-    return { output, attention };
+  /**
+   * `apply` that also returns the channel gates: `images [B, height, width, C]` → output of the same shape,
+   * attention `[B, C]` (the caller disposes both). Builds on first use.
+   */
+  applyWithAttention(images: tf.Tensor, kwargs: { training?: boolean } = {}): SqueezeExcitationResult {
+    const [output, attention] = applyReturningAttention<[tf.Tensor]>(this, images, kwargs, WITH_ATTENTION, 1);
+    return { output: output as tf.Tensor4D, attention: attention as tf.Tensor2D };
   }
 
   private forward(x: tf.Tensor4D): SqueezeExcitationResult {

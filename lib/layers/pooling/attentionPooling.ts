@@ -11,6 +11,7 @@ import { maskedSoftmax, validLensMask } from "../attentionMask.js";
 import { type BaseLayerArgs, glorot, type LayerShape, onlyShape } from "../cnn/layerArgs.js";
 import { baseLayerArgs, checkCallArgs, checkLayerArgs, SEED, SIZE } from "../layerOptions.js";
 import { checkedLens, checkedMask } from "../maskValues.js";
+import { type AttentionCallRules, applyReturningAttention, type WithAttention } from "../withAttention.js";
 
 /** Arguments of {@link AttentionPooling}. */
 export interface AttentionPoolingArgs extends BaseLayerArgs {
@@ -21,9 +22,12 @@ export interface AttentionPoolingArgs extends BaseLayerArgs {
   score?: "mlp" | "query";
   /** Hidden width of the `"mlp"` scorer (columns of W). Default 32. Not used by `"query"`. */
   units?: number;
-  /** When true, `call` returns `[output, weights]` instead of `output`. Default false. */
+  /**
+   * When true, `call` returns `[output, weights]` instead of `output` (for a model graph; eagerly, use
+   * `applyWithAttention`). Default false.
+   */
   returnAttention?: boolean;
-  /** Seed (`null` = none) for the initial weights (weight k uses `seed + k`); default: unseeded. */
+  /** Seed (`null` = none) for the initial weights (weight k uses `childSeed(seed, "init/k")`); default: unseeded. */
   seed?: number | null;
 }
 
@@ -34,13 +38,20 @@ const ARGS = {
   seed: SEED,
 };
 
-/** Output and weights of one call. */
-export interface AttentionPoolingResult {
-  /** Weighted sum of the steps, `[B, E]`; zeros for a sequence with no valid step. */
-  output: tf.Tensor2D;
-  /** Attention weights over time, `[B, T]`: sum to 1 over the valid steps, 0 on padding. */
-  weights: tf.Tensor2D;
+/**
+ * Output and weights of one call: `output`, the weighted sum of the steps `[B, E]` (zeros for a sequence with no
+ * valid step); `attention`, the weights over time `[B, T]`, summing to 1 over the valid steps, 0 on padding.
+ */
+export type AttentionPoolingResult = WithAttention<tf.Tensor2D, tf.Tensor2D>;
+
+/** Options of {@link AttentionPooling.applyWithAttention}: an upstream `[B, T]` mask (as tfjs passes it). */
+export interface AttentionPoolingCallArgs {
+  mask?: tf.Tensor | tf.Tensor[];
+  training?: boolean;
 }
+
+/** The rules of {@link AttentionPoolingCallArgs}: `mask` and `training`, nothing else. */
+const WITH_ATTENTION: AttentionCallRules = { spec: {}, mask: "accept" };
 
 /**
  * Pools `[B, T, E]` sequences to `[B, E]`. Inputs: `values`, or `[values, mask]` with `mask [B, T]` 1 (or true) on
@@ -53,9 +64,9 @@ export interface AttentionPoolingResult {
  * unit variance for unit-variance steps.
  * @example
  *   const pool = new AttentionPooling({ score: "query" });
- *   const r = pool.callAndReturnAttention(tf.ones([2, 5, 8]), validLensMask([5, 2], 5));
+ *   const r = pool.applyWithAttention([tf.ones([2, 5, 8]), validLensMask([5, 2], 5)]);
  *   r.output.shape; // [2, 8]
- *   r.weights.arraySync()[1]; // [0.5, 0.5, 0, 0, 0]
+ *   r.attention.arraySync()[1]; // [0.5, 0.5, 0, 0, 0]
  */
 export class AttentionPooling extends tf.layers.Layer {
   static className = "AttentionPooling";
@@ -64,6 +75,8 @@ export class AttentionPooling extends tf.layers.Layer {
   readonly returnAttention: boolean;
   readonly seed: number | undefined;
   private scorers: tf.LayerVariable[] = [];
+  /** How many tensors the latest `call` returned: 2 with the weights, else 1 (see {@link computeMask}). */
+  private lastOutputCount: 1 | 2;
 
   constructor(args: AttentionPoolingArgs = {}) {
     super(baseLayerArgs(checkLayerArgs("AttentionPooling", args, ARGS, ["seed"])));
@@ -72,6 +85,7 @@ export class AttentionPooling extends tf.layers.Layer {
     this.returnAttention = args.returnAttention ?? false;
     this.seed = args.seed ?? undefined; // a config read back from JSON has null
     this.supportsMasking = true;
+    this.lastOutputCount = this.returnAttention ? 2 : 1;
   }
 
   override build(inputShape: LayerShape | LayerShape[]): void {
@@ -106,9 +120,13 @@ export class AttentionPooling extends tf.layers.Layer {
     return this.returnAttention ? [output, [b!, t!]] : output;
   }
 
-  /** The outputs have no time axis, so no mask is passed on: one `null` per output (tfjs reads it so). */
+  /**
+   * The outputs have no time axis, so no mask is passed on: one `null` per output. tfjs asks right after
+   * `call` (in `apply` and in a model's executor) and wants one per tensor that call returned, which
+   * `applyWithAttention` makes two even when the constructor's `returnAttention` is false.
+   */
   override computeMask(): tf.Tensor | tf.Tensor[] {
-    return (this.returnAttention ? [null, null] : null) as unknown as tf.Tensor[];
+    return (this.lastOutputCount === 2 ? [null, null] : null) as unknown as tf.Tensor[];
   }
 
   /**
@@ -121,20 +139,32 @@ export class AttentionPooling extends tf.layers.Layer {
   ): tf.Tensor | tf.Tensor[] {
     checkCallArgs("AttentionPooling", kwargs, { returnAttention: opt.boolean() }, "accept");
     return tf.tidy(() => {
-      const [values, given] = Array.isArray(inputs) ? [inputs[0]!, inputs[1]] : [inputs, undefined];
+      const list = Array.isArray(inputs) ? inputs : [inputs];
+      const [values, given] = list;
+      if (values === undefined || list.length > 2) {
+        throw new RangeError(
+          `AttentionPooling: expects values, [values, mask] or [values, validLens], got ${list.length} inputs`,
+        );
+      }
       const upstream = Array.isArray(kwargs.mask) ? kwargs.mask[0] : kwargs.mask;
       const r = this.forward(values as tf.Tensor3D, given ?? upstream ?? undefined);
-      return (kwargs.returnAttention ?? this.returnAttention) ? [r.output, r.weights] : r.output;
+      const attending = kwargs.returnAttention ?? this.returnAttention;
+      this.lastOutputCount = attending ? 2 : 1;
+      return attending ? [r.output, r.attention] : r.output;
     });
   }
 
-  /** Runs the layer eagerly (`mask`: `[B, T]` or valid lengths `[B]`) and returns output and weights (caller disposes). */
-  callAndReturnAttention(values: tf.Tensor3D, mask?: tf.Tensor2D | tf.Tensor1D): AttentionPoolingResult {
-    if (!this.built) this.build(values.shape);
-    const inputs = mask === undefined ? values : [values, mask];
-    // `call`, not `apply`: tfjs's mask bookkeeping in `apply` expects the output count of the config
-    const [output, weights] = this.call(inputs, { returnAttention: true }) as [tf.Tensor2D, tf.Tensor2D];
-    return { output, weights };
+  /**
+   * `apply` that also returns the weights: `inputs` `values [B, T, E]`, or `[values, mask [B, T]]`, or
+   * `[values, validLens [B]]`; output `[B, E]`, attention `[B, T]` (the caller disposes both). Builds the layer
+   * on first use.
+   */
+  applyWithAttention(
+    inputs: tf.Tensor | tf.Tensor[],
+    kwargs: AttentionPoolingCallArgs = {},
+  ): AttentionPoolingResult {
+    const [output, attention] = applyReturningAttention<[tf.Tensor]>(this, inputs, kwargs, WITH_ATTENTION, 1);
+    return { output: output as tf.Tensor2D, attention: attention as tf.Tensor2D };
   }
 
   private forward(x: tf.Tensor3D, mask: tf.Tensor | undefined): AttentionPoolingResult {
@@ -147,7 +177,7 @@ export class AttentionPooling extends tf.layers.Layer {
     const weights = maskedSoftmax(scores, valid) as tf.Tensor2D; // [B, T]
     // 3) weighted sum over time
     const output = tf.sum(tf.mul(tf.expandDims(weights, 2), x), 1) as tf.Tensor2D; // [B, E]
-    return { output, weights };
+    return { output, attention: weights };
   }
 
   /** The `[B, T]` float mask: all ones, the given `[B, T]` mask, or one built from valid lengths `[B]`. */

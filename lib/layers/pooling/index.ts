@@ -2,6 +2,7 @@
 export {
   AttentionPooling,
   type AttentionPoolingArgs,
+  type AttentionPoolingCallArgs,
   type AttentionPoolingResult,
 } from "./attentionPooling.js";
 export {

@@ -6,7 +6,6 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { opt } from "../../check/options.js";
-import { baseLayerArgs, checkCallArgs, checkLayerArgs, SEED } from "../layerOptions.js";
 import {
   type BaseLayerArgs,
   glorot,
@@ -15,12 +14,17 @@ import {
   onlyShape,
   onlyTensor,
 } from "../cnn/layerArgs.js";
+import { baseLayerArgs, checkCallArgs, checkLayerArgs, SEED } from "../layerOptions.js";
+import { type AttentionCallRules, applyReturningAttention, type WithAttention } from "../withAttention.js";
 
 /** Arguments of {@link SoftSpatialAttentionPooling}. */
 export interface SoftSpatialAttentionPoolingArgs extends BaseLayerArgs {
   /** Softmax temperature τ > 0: weights = softmax(scores/τ). Default 1; smaller is sharper. */
   temperature?: number;
-  /** When true, `call` returns `[features, attention, location]` instead of `features`. Default false. */
+  /**
+   * When true, `call` returns `[features, attention, location]` instead of `features` (for a model graph;
+   * eagerly, use `applyWithAttention`). Default false.
+   */
   returnAttention?: boolean;
   /** Seed (`null` = none) for the Glorot-uniform score kernel; default: unseeded. */
   seed?: number | null;
@@ -28,15 +32,17 @@ export interface SoftSpatialAttentionPoolingArgs extends BaseLayerArgs {
 
 const ARGS = { temperature: opt.number({ above: 0 }), returnAttention: opt.boolean(), seed: SEED };
 
-/** Outputs of one call. */
-export interface SoftSpatialAttentionPoolingResult {
-  /** Attention-weighted sum of the pixel features, `[B, C]`. */
-  features: tf.Tensor2D;
-  /** The attention map, `[B, height, width]`: non-negative, sums to 1 per image. */
-  attention: tf.Tensor3D;
+/**
+ * Outputs of one call: `output`, the attention-weighted sum of the pixel features `[B, C]`; `attention`, the
+ * map `[B, height, width]` (non-negative, sums to 1 per image); and the map's soft-argmax.
+ */
+export type SoftSpatialAttentionPoolingResult = WithAttention<tf.Tensor3D, tf.Tensor2D> & {
   /** Soft-argmax: the expected (row, col) under the map, `[B, 2]`, in pixel coordinates (0 … height−1, 0 … width−1). */
   location: tf.Tensor2D;
-}
+};
+
+/** `applyWithAttention` takes no options but `training` (which changes nothing here). */
+const WITH_ATTENTION: AttentionCallRules = { spec: {}, mask: { refuse: "" } };
 
 /**
  * Soft attention pooling over the pixels of `[B, height, width, C]` images → features `[B, C]`.
@@ -45,8 +51,8 @@ export interface SoftSpatialAttentionPoolingResult {
  * added to every score cancels in the softmax.
  * @example
  *   const pool = new SoftSpatialAttentionPooling({ temperature: 0.5 });
- *   const r = pool.callAndReturnAttention(tf.ones([2, 3, 4, 5]));
- *   r.features.shape; // [2, 5]
+ *   const r = pool.applyWithAttention(tf.ones([2, 3, 4, 5]));
+ *   r.output.shape; // [2, 5]
  *   r.attention.shape; // [2, 3, 4] (uniform here: every pixel scores the same)
  *   r.location.arraySync(); // [[1, 1.5], [1, 1.5]] (the centre)
  */
@@ -81,7 +87,7 @@ export class SoftSpatialAttentionPooling extends tf.layers.Layer {
       : [b!, c!];
   }
 
-  /** `kwargs.returnAttention` overrides the constructor's choice for an eager call (`callAndReturnAttention`). */
+  /** `kwargs.returnAttention` overrides the constructor's choice for an eager call (`applyWithAttention`). */
   override call(
     inputs: tf.Tensor | tf.Tensor[],
     kwargs: { returnAttention?: boolean },
@@ -90,19 +96,31 @@ export class SoftSpatialAttentionPooling extends tf.layers.Layer {
     return tf.tidy(() => {
       const r = this.forward(onlyTensor(inputs, this.getClassName()) as tf.Tensor4D);
       return (kwargs.returnAttention ?? this.returnAttention)
-        ? [r.features, r.attention, r.location]
-        : r.features;
+        ? [r.output, r.attention, r.location]
+        : r.output;
     });
   }
 
-  /** Runs the layer eagerly and returns features, map and location (the caller disposes them). */
-  callAndReturnAttention(images: tf.Tensor4D): SoftSpatialAttentionPoolingResult {
-    const [features, attention, location] = this.apply(images, { returnAttention: true }) as [
-      tf.Tensor2D,
-      tf.Tensor3D,
-      tf.Tensor2D,
-    ];
-    return { features, attention, location };
+  /**
+   * `apply` that also returns the map and its soft-argmax: `images [B, height, width, C]` → output `[B, C]`,
+   * attention `[B, height, width]`, location `[B, 2]` (the caller disposes all three). Builds on first use.
+   */
+  applyWithAttention(
+    images: tf.Tensor,
+    kwargs: { training?: boolean } = {},
+  ): SoftSpatialAttentionPoolingResult {
+    const [output, attention, location] = applyReturningAttention<[tf.Tensor, tf.Tensor]>(
+      this,
+      images,
+      kwargs,
+      WITH_ATTENTION,
+      2,
+    );
+    return {
+      output: output as tf.Tensor2D,
+      attention: attention as tf.Tensor3D,
+      location: location as tf.Tensor2D,
+    };
   }
 
   private forward(x: tf.Tensor4D): SoftSpatialAttentionPoolingResult {
@@ -117,7 +135,7 @@ export class SoftSpatialAttentionPooling extends tf.layers.Layer {
     const features = tf.sum(tf.mul(tf.expandDims(weights, 2), pixels), 1) as tf.Tensor2D; // [B, C]
     // 4) soft-argmax: expected row and column under the map
     const location = tf.matMul(weights, pixelGrid(h, w)) as tf.Tensor2D; // [B, 2]
-    return { features, attention: tf.reshape(weights, [b, h, w]) as tf.Tensor3D, location };
+    return { output: features, attention: tf.reshape(weights, [b, h, w]) as tf.Tensor3D, location };
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -11,6 +11,7 @@ import { SqueezeExcitation } from "../../layers/cnn/squeezeExcitation.js";
 import { SEED, SIZE } from "../../layers/layerOptions.js";
 import { SoftSpatialAttentionPooling } from "../../layers/pooling/softSpatialAttentionPooling.js";
 import { tfSeed } from "../../tfjs/seed.js";
+import { childSeed } from "../../random/childSeed.js";
 
 /** Configuration of {@link attentionCnn}. */
 export interface AttentionCnnConfig {
@@ -30,7 +31,7 @@ export interface AttentionCnnConfig {
   pooling: "softSpatial" | "average";
   /** Softmax temperature of soft spatial attention pooling. */
   temperature: number;
-  /** Seed of every initialiser (layer k uses seed + 10k + its own offsets). */
+  /** Seed of every initialiser (each layer's is `childSeed(seed, its part)`). */
   seed: number;
 }
 
@@ -111,7 +112,7 @@ export function attentionCnn(overrides: Partial<AttentionCnnConfig> = {}): Atten
   const head = tf.layers.dense({
     units: config.classes,
     activation: "softmax",
-    kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 9 }),
+    kernelInitializer: tf.initializers.glorotUniform({ seed: childSeed(seed, "head") }),
     name: "head",
   });
   const probs = head.apply(pooled) as tf.SymbolicTensor; // [B, classes]
@@ -137,7 +138,7 @@ function convBlock(
   x: tf.SymbolicTensor,
   maps: Maps,
 ): tf.SymbolicTensor {
-  const seed = config.seed + 10 * i;
+  const seed = childSeed(config.seed, `block/${i}`);
   const conv = tf.layers.conv2d({
     filters,
     kernelSize: 3,
@@ -148,7 +149,12 @@ function convBlock(
   });
   const features = conv.apply(x) as tf.SymbolicTensor; // [B, height, width, filters]
   if (config.attention === "none") return features;
-  const args = { ratio: config.ratio, returnAttention: true, seed: seed + 1, name: `attention${i}` };
+  const args = {
+    ratio: config.ratio,
+    returnAttention: true,
+    seed: childSeed(seed, "attention"),
+    name: `attention${i}`,
+  };
   const module = config.attention === "se" ? new SqueezeExcitation(args) : new Cbam(args);
   const [out, ...blockMaps] = module.apply(features) as tf.SymbolicTensor[];
   maps.tensors.push(...blockMaps);
@@ -163,7 +169,7 @@ function poolingStage(config: AttentionCnnConfig, x: tf.SymbolicTensor, maps: Ma
   const pool = new SoftSpatialAttentionPooling({
     temperature: config.temperature,
     returnAttention: true,
-    seed: config.seed + 7,
+    seed: childSeed(config.seed, "pooling"),
     name: "pooling",
   });
   const [features, map, location] = pool.apply(x) as tf.SymbolicTensor[];

@@ -6,3 +6,10 @@ export {
   type AttentionCnnConfig,
   attentionCnn,
 } from "./attentionCnn.js";
+export {
+  classCrossEntropy,
+  type ImagePrediction,
+  type Images,
+  imageBatch,
+  predictImages,
+} from "./classify.js";
