@@ -17,6 +17,7 @@ export * from "./cases/similarity/index.js";
 export * from "./cases/stocks/index.js";
 export * from "./cases/summarization/index.js";
 export * from "./cases/timeSeries/index.js";
+export { caseOutput, disposeOnError, type Own } from "./experiments/caseRun.js";
 export { type Comparison, compareRecords } from "./experiments/compareRecords.js";
 export {
   checkExperimentConfig,

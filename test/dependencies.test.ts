@@ -38,10 +38,13 @@ test("lib/experiments (the framework) imports nothing from lib/cases", () => {
   assert.deepEqual(bad, []);
 });
 
-test("lib/cases uses only the framework's definition module (experiment.ts), never its internals", () => {
+/** The framework modules a case may use: the definition of an experiment and the run scaffold. */
+const CASE_FACING = ["experiments/experiment", "experiments/caseRun"];
+
+test("lib/cases uses only the framework's case-facing modules (experiment.ts, caseRun.ts), never its internals", () => {
   const bad = sources(join(lib, "cases")).flatMap((f) =>
     edges(f)
-      .filter((e) => folderOf(e.target) === "experiments" && e.target !== "experiments/experiment")
+      .filter((e) => folderOf(e.target) === "experiments" && !CASE_FACING.includes(e.target))
       .map((e) => `${relative(root, f)} → lib/${e.target}`),
   );
   assert.deepEqual(bad, []);

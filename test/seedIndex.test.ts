@@ -1,7 +1,8 @@
 /**
- * docs/formula-index.md lists every formula entry of the seed catalog exactly once, with a valid verdict, totals
- * that match the catalog (86 entries: 28 correct, 19 ambiguous, 39 wrong), and a link to a seed notebook that
- * really mentions the ID in one of its cells. The notebooks' own self-checks run in test/notebooks.test.ts.
+ * docs/formula-index.md lists every formula entry of the five seed documents exactly once (S000-F1 … S004-F22,
+ * numbered within each document), with a valid verdict, totals that match the counts below (86 entries:
+ * 28 correct, 19 ambiguous, 39 wrong), and a link to a seed notebook that really mentions the ID in one of its
+ * cells. The notebooks' own self-checks run in test/notebooks.test.ts.
  */
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
@@ -11,9 +12,15 @@ import { test } from "node:test";
 const root = resolve(__dirname, "..");
 const indexPath = join(root, "docs", "formula-index.md");
 
-/** Formula entries per seed, from the catalog (§1). */
+/**
+ * Formula entries per seed: the counts each seed notebook states in its introduction, and the "entries" column
+ * of the per-seed table at the end of docs/formula-index.md.
+ */
 const ENTRIES: Record<string, number> = { S000: 37, S001: 6, S002: 16, S003: 5, S004: 22 };
-/** Verdict counts per seed, from the catalog totals table. */
+/**
+ * Verdict counts per seed, as the seed notebooks state them (introduction or Summary) and as the per-seed table
+ * of docs/formula-index.md gives them.
+ */
 const VERDICTS: Record<string, Record<Verdict, number>> = {
   S000: { correct: 7, ambiguous: 6, wrong: 24 },
   S001: { correct: 1, ambiguous: 3, wrong: 2 },
@@ -65,7 +72,7 @@ function readRows(): Row[] {
 const rows = readRows();
 const idPattern = (id: string) => new RegExp(`${id}(?!\\d)`);
 
-test("the index lists exactly the 86 catalog IDs, each once, in catalog order", () => {
+test("the index lists exactly the 86 seed formula IDs, each once, in document order", () => {
   assert.equal(expectedIds.length, 86);
   const ids = rows.map((r) => r.id);
   const duplicates = ids.filter((id, i) => ids.indexOf(id) !== i);
@@ -73,12 +80,12 @@ test("the index lists exactly the 86 catalog IDs, each once, in catalog order", 
   assert.deepEqual(
     ids.filter((id) => !expectedIds.includes(id)),
     [],
-    "rows for IDs the catalog does not have",
+    "rows for IDs no seed document has",
   );
   assert.deepEqual(
     expectedIds.filter((id) => !ids.includes(id)),
     [],
-    "catalog IDs missing from the index",
+    "seed formula IDs missing from the index",
   );
   assert.deepEqual(ids, expectedIds);
 });
@@ -93,7 +100,7 @@ test("every row has a verdict (correct / ambiguous / wrong) and names at least o
   }
 });
 
-test("the verdict counts match the catalog: 28 correct, 19 ambiguous, 39 wrong, and per seed", () => {
+test("the verdict counts match the per-seed counts: 28 correct, 19 ambiguous, 39 wrong, and per seed", () => {
   const count = (seed?: string) =>
     Object.fromEntries(
       VERDICT_NAMES.map((v) => [

@@ -34,10 +34,34 @@ export function ruleFromDefault(key: string, value: unknown): OptionRule {
   return opt.any();
 }
 
-/** The spec of an experiment's config: one rule per key of `defaults`, `configRules` taking precedence. */
+/**
+ * The case-config vocabulary of docs/glossary.md: a key of one of these names means the same in every case, so
+ * it has the same rule everywhere (a count of examples or epochs is at least 1, a rate or temperature above 0, a
+ * fraction strictly between 0 and 1) without each case restating it in `configRules`.
+ */
+export const CONFIG_VOCABULARY: Readonly<Record<string, OptionRule>> = {
+  trainSize: opt.integer({ min: 1 }),
+  testSize: opt.integer({ min: 1 }),
+  epochs: opt.integer({ min: 1 }),
+  batchSize: opt.integer({ min: 1 }),
+  learningRate: opt.number({ above: 0 }),
+  temperature: opt.number({ above: 0 }),
+  testFraction: opt.number({ above: 0, below: 1 }),
+  dModel: opt.integer({ min: 1 }),
+  hiddenSize: opt.integer({ min: 1 }),
+  embedSize: opt.integer({ min: 1 }),
+};
+
+/**
+ * The spec of an experiment's config: one rule per key of `defaults` — the experiment's `configRules` first, then
+ * the vocabulary's rule for that name, then the rule its default implies.
+ */
 export function experimentConfigSpec(source: ConfigSource): OptionSpec {
   return Object.fromEntries(
-    Object.entries(source.defaults).map(([k, v]) => [k, source.configRules?.[k] ?? ruleFromDefault(k, v)]),
+    Object.entries(source.defaults).map(([k, v]) => [
+      k,
+      source.configRules?.[k] ?? CONFIG_VOCABULARY[k] ?? ruleFromDefault(k, v),
+    ]),
   );
 }
 

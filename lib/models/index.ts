@@ -8,7 +8,21 @@ export {
   greedyDecode,
   type Hypothesis,
 } from "./decoding.js";
+export {
+  HierarchicalAttention,
+  type HierarchicalAttentionArgs,
+  type HierarchicalAttentionCallArgs,
+  type HierarchicalAttentionConfig,
+  type HierarchicalAttentionWeights,
+} from "./hierarchicalAttention.js";
 export { loadModel, type SavableModel, saveModel } from "./modelIO.js";
+export {
+  POOLING_CLASSIFIER_DEFAULTS,
+  PoolingClassifier,
+  type PoolingClassifierAttention,
+  type PoolingClassifierCallArgs,
+  type PoolingClassifierConfig,
+} from "./poolingClassifier.js";
 export { type Seq2seqCallArgs, Seq2seqModel, type Seq2seqModelCallArgs } from "./seq2seqModel.js";
 export {
   type RnnMemory,
@@ -30,6 +44,13 @@ export {
   trainStep,
   warmupRate,
 } from "./seq2seqTraining.js";
+export {
+  forecastWindows,
+  TemporalAttentionForecaster,
+  type TemporalForecasterArgs,
+  type TemporalForecasterCallArgs,
+  type WindowForecasts,
+} from "./temporalForecaster.js";
 export { Transformer, type TransformerAttention, type TransformerCallArgs } from "./transformer.js";
 export {
   DEFAULTS as TRANSFORMER_DEFAULTS,
@@ -38,17 +59,3 @@ export {
   transformerConfig,
 } from "./transformerConfig.js";
 export { loadTransformer, saveTransformer } from "./transformerIO.js";
-export {
-  forecastWindows,
-  TemporalAttentionForecaster,
-  type TemporalForecasterArgs,
-  type TemporalForecasterCallArgs,
-  type WindowForecasts,
-} from "./temporalForecaster.js";
-export {
-  POOLING_CLASSIFIER_DEFAULTS,
-  PoolingClassifier,
-  type PoolingClassifierAttention,
-  type PoolingClassifierCallArgs,
-  type PoolingClassifierConfig,
-} from "./poolingClassifier.js";

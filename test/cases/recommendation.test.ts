@@ -114,6 +114,47 @@ test("the model: α rows sum to 1 (1/T for mean), seeds by name, and bad inputs 
   for (const m of [attention, mean, again]) m.dispose();
 });
 
+test("the model equals a plain-array forward pass of DIN's target attention (1e-5)", () => {
+  const model = recommendationModel({ seed: 4, dModel: 3, hiddenSize: 5 });
+  const set = generateClicks({ seed: 2, size: 2 });
+  const { x } = recommendationBatch(set, [0, 1]);
+  const { output, attention } = model.applyWithAttention(x);
+  type M = number[][];
+  const [items, cats, pos, w1, b1, w2, b2, w3, b3, w4, b4] = model.getWeights().map((w) => w.arraySync()) as [
+    M,
+    M,
+    M,
+    M,
+    number[],
+    M,
+    number[],
+    M,
+    number[],
+    M,
+    number[],
+  ];
+  const add = (a: number[], b: number[]) => a.map((v, i) => v + b[i]!);
+  const mul = (a: number[], b: number[]) => a.map((v, i) => v * b[i]!);
+  const dense = (v: number[], w: M, b: number[]) =>
+    b.map((bj, j) => bj + v.reduce((s, vi, i) => s + vi * w[i]![j]!, 0));
+  const relu = (v: number[]) => v.map((a) => Math.max(0, a));
+  [0, 1].forEach((n) => {
+    const e = set.history[n]!.map((item, j) =>
+      add(add(items[item]!, cats[set.historyCategory[n]![j]!]!), pos[j]!),
+    );
+    const q = add(items[set.candidate[n]!]!, cats[set.candidateCategory[n]!]!);
+    const s = e.map((ej) => dense(relu(dense([...ej, ...q, ...mul(ej, q)], w1, b1)), w2, b2)[0]!);
+    const z = s.map((v) => Math.exp(v - Math.max(...s)));
+    const alpha = z.map((v) => v / z.reduce((a, b) => a + b, 0));
+    const u = q.map((_, k) => e.reduce((sum, ej, j) => sum + alpha[j]! * ej[k]!, 0));
+    const logit = dense(relu(dense([...u, ...q, ...mul(u, q)], w3, b3)), w4, b4)[0]!;
+    assert.ok(Math.abs(output.arraySync()[n]! - logit) < 1e-5, `logit ${n}`);
+    attention.arraySync()[n]!.forEach((a, j) => assert.ok(Math.abs(a - alpha[j]!) < 1e-5, `α ${n}, ${j}`));
+  });
+  tf.dispose([...x, output, attention]);
+  model.dispose();
+});
+
 test("recommendationAttentionMass: the mass on recent matches (positives) and old matches (earlier negatives)", () => {
   const set = generateClicks({ seed: 1, size: 50 });
   const t = 20;

@@ -9,7 +9,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { opt } from "../../lib/check/options.js";
-import { experimentConfigSpec, isFullConfig, ruleFromDefault } from "../../lib/experiments/configSpec.js";
+import {
+  CONFIG_VOCABULARY,
+  experimentConfigSpec,
+  isFullConfig,
+  ruleFromDefault,
+} from "../../lib/experiments/configSpec.js";
 import { defineExperiment } from "../../lib/experiments/experiment.js";
 import { EXPERIMENTS, findExperiment } from "../../lib/cases/registry.js";
 import { experimentConfig, runExperiment } from "../../lib/experiments/run.js";
@@ -55,14 +60,14 @@ test("bad configs of real experiments are refused by runExperiment before traini
       { numHeads: "2" },
       /^TypeError: runExperiment\(copy-task\): config\.numHeads must be an integer ≥ 0, got "2"/,
     ],
-    ["copy-task", { epochs: -1 }, /config\.epochs must be an integer ≥ 0, got -1/],
-    ["copy-task", { epochs: Number.NaN }, /config\.epochs must be an integer ≥ 0, got NaN/],
+    ["copy-task", { epochs: -1 }, /config\.epochs must be an integer ≥ 1, got -1/],
+    ["copy-task", { epochs: Number.NaN }, /config\.epochs must be an integer ≥ 1, got NaN/],
     [
       "copy-task",
       { learningRate: Number.POSITIVE_INFINITY },
-      /config\.learningRate must be a finite number ≥ 0, got Infinity/,
+      /config\.learningRate must be a finite number > 0, got Infinity/,
     ],
-    ["copy-task", { learningRate: -0.1 }, /config\.learningRate must be a finite number ≥ 0, got -0\.1/],
+    ["copy-task", { learningRate: -0.1 }, /config\.learningRate must be a finite number > 0, got -0\.1/],
     ["copy-task", { seed: -1 }, /config\.seed must be an integer ≥ 0 and ≤ 4294967295, got -1/],
     ["copy-task", { seed: 0.5 }, /config\.seed must be an integer/],
     [
@@ -145,7 +150,7 @@ test("defineExperiment checks quick overrides and refinements against the defaul
     ],
     [
       { quick: { epochs: 0.5 } },
-      /defineExperiment\(tiny-regression\): quick\.epochs must be an integer ≥ 0, got 0\.5/,
+      /defineExperiment\(tiny-regression\): quick\.epochs must be an integer ≥ 1, got 0\.5/,
     ],
     [
       { configRules: { rate: opt.number() } },
@@ -160,4 +165,15 @@ test("defineExperiment checks quick overrides and refinements against the defaul
   for (const [change, expected] of bad) {
     assert.throws(() => defineExperiment({ ...tiny, ...change } as never), expected, JSON.stringify(change));
   }
+});
+
+test("the glossary's config vocabulary has one rule in every case (epochs ≥ 1, learningRate > 0, …)", () => {
+  for (const e of EXPERIMENTS) {
+    const spec = experimentConfigSpec(e);
+    for (const [key, rule] of Object.entries(CONFIG_VOCABULARY)) {
+      if (key in e.defaults && !e.configRules?.[key]) assert.deepEqual(spec[key], rule, `${e.name}.${key}`);
+    }
+  }
+  const tinySpec = experimentConfigSpec(tiny);
+  assert.deepEqual(tinySpec.epochs, CONFIG_VOCABULARY.epochs);
 });

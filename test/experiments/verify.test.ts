@@ -193,10 +193,10 @@ test("a record whose config the experiment does not accept is refused before any
     [
       "a string count",
       { epochs: "2" },
-      /\(experiment time-series\): config\.epochs must be an integer ≥ 0, got "2"/,
+      /\(experiment time-series\): config\.epochs must be an integer ≥ 1, got "2"/,
     ],
-    ["a fractional count", { trainSize: 100.5 }, /config\.trainSize must be an integer ≥ 0, got 100\.5/],
-    ["a null rate", { learningRate: null }, /config\.learningRate must be a finite number ≥ 0, got null/],
+    ["a fractional count", { trainSize: 100.5 }, /config\.trainSize must be an integer ≥ 1, got 100\.5/],
+    ["a null rate", { learningRate: null }, /config\.learningRate must be a finite number > 0, got null/],
     ["__proto__", JSON.parse('{"__proto__": 1}'), /unknown option "config\.__proto__"/],
   ];
   for (const [name, extra, expected] of bad) {

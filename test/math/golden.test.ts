@@ -1,5 +1,5 @@
 /**
- * Golden tests with hand-checkable numbers: S001's sentence similarity (catalog §2.2), a d2l-style masked
+ * Golden tests with hand-checkable numbers: S001's sentence similarity (its worked example made computable, notebooks/seeds/S001.ipynb), a d2l-style masked
  * softmax toy, and the positional-encoding shift identity PE(pos + δ) = R(δ) PE(pos).
  */
 import assert from "node:assert/strict";
@@ -17,7 +17,7 @@ import {
 } from "../../lib/index.js";
 import { assertClose } from "../helpers.js";
 
-// One-hot embeddings over the fixed 8-word vocabulary of catalog §2.2; identity projections.
+// One-hot embeddings over the fixed 8-word vocabulary of S001's worked example (datasets/similarity/README.md); identity projections.
 const vocab = ["今天", "的", "天气", "很", "晴朗", "明天", "会", "下雨"];
 const embed = (words: string[]) => words.map((w) => identity(8)[vocab.indexOf(w)]!);
 const A = embed(["今天", "天气", "晴朗"]);

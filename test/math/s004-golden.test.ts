@@ -1,6 +1,6 @@
 /**
- * Golden test: the S004 §4.3 2×2 worked example (catalog §2.1), every step to 1e-6, computed by `attend`.
- * Expected numbers are the catalog's (hand-derived exact fractions and their decimals), not re-computed here.
+ * Golden test: the S004 §4.3 2×2 worked example, every step to 1e-6, computed by `attend`.
+ * Expected numbers are hand-derived (exact fractions and their decimals; docs/errata.md item 1), not re-computed here.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -24,7 +24,7 @@ const WV = [
   [0.3, 0.2],
 ];
 
-test("S004 interpretation A: Q, K, V, QKᵀ, S, α, A, H match the catalog to 1e-6", () => {
+test("S004 interpretation A: Q, K, V, QKᵀ, S, α, A, H match the hand-derived values to 1e-6", () => {
   const Q = matmul(X, WQ);
   const K = matmul(X, WK);
   const V = matmul(X, WV);

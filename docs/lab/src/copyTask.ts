@@ -7,6 +7,7 @@ import { COPY_TASK, copySequences, copyTaskTensors } from "../../../lib/models/c
 import { greedyDecode } from "../../../lib/models/decoding.js";
 import { Transformer } from "../../../lib/models/transformer.js";
 import { transformerConfig } from "../../../lib/models/transformerConfig.js";
+import { childSeed } from "../../../lib/random/childSeed.js";
 import { mulberry32 } from "../../../lib/random/prng.js";
 import { copyCodec } from "./codecs.js";
 import type { TrainTask } from "./trainerPanel.js";
@@ -31,11 +32,11 @@ export const copyTask: TrainTask = {
   codec: copyCodec,
   prepare(s) {
     const model = copyTaskModel(s.preset, s.seed);
-    const rng = mulberry32(s.seed);
+    const rng = mulberry32(childSeed(s.seed, "data/train"));
     return { model, batch: () => copyTaskTensors(copySequences(rng, s.batchSize)) };
   },
   evaluate(model, s) {
-    const test = copySequences(s.seed + 1000, 32).src;
+    const test = copySequences(childSeed(s.seed, "data/test"), 32).src;
     const decoded = greedyDecode(model, test, { bos: COPY_TASK.bos, eos: COPY_TASK.eos });
     const exact = exactMatch(decoded, test);
     return {

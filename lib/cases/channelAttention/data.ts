@@ -10,10 +10,11 @@
 import * as tf from "@tensorflow/tfjs";
 import { type DatasetInfo, datasetInfo } from "../../experiments/experiment.js";
 import { imageBatch } from "../../models/cnn/classify.js";
-import { childSeed } from "../../random/childSeed.js";
+import { drawSplits, type SplitSizes } from "../../random/drawSplits.js";
 import { mulberry32 } from "../../random/prng.js";
+import { round4 } from "../../random/round.js";
 import { take } from "../../train/batches.js";
-import { round4, SHAPES_CLASSES, SHAPES_MASKS } from "../shapes/data.js";
+import { SHAPES_CLASSES, SHAPES_MASKS } from "../shapes/data.js";
 
 /** Options of {@link generateChannelCue}. */
 export interface ChannelCueOptions {
@@ -97,13 +98,8 @@ export interface ChannelAttentionData {
  * The train and test sets of a channel-attention config (`trainSize`, `testSize`), seeded by
  * `childSeed(seed, "data/train")` and `childSeed(seed, "data/test")`.
  */
-export function channelAttentionData(config: {
-  seed: number;
-  trainSize: number;
-  testSize: number;
-}): ChannelAttentionData {
-  const train = generateChannelCue({ seed: childSeed(config.seed, "data/train"), size: config.trainSize });
-  const test = generateChannelCue({ seed: childSeed(config.seed, "data/test"), size: config.testSize });
+export function channelAttentionData(config: SplitSizes): ChannelAttentionData {
+  const { train, test } = drawSplits(config, (seed, size) => generateChannelCue({ seed, size }));
   const dataset = datasetInfo("channel-attention", { train, test }, (set) => set.labels.length);
   return { train, test, dataset };
 }

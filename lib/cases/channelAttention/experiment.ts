@@ -7,6 +7,7 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { opt } from "../../check/options.js";
+import { disposeOnError } from "../../experiments/caseRun.js";
 import { defineExperiment } from "../../experiments/experiment.js";
 import { accuracy, argmaxRows } from "../../metrics/classification.js";
 import type { AttentionCnn } from "../../models/cnn/attentionCnn.js";
@@ -134,36 +135,37 @@ export const channelAttentionExperiment = defineExperiment<ChannelAttentionConfi
     quick: { trainSize: 200, testSize: 100, epochs: 1, repeats: 2 },
     configRules: { repeats: opt.integer({ min: 1 }) },
     targets: CHANNEL_ATTENTION_TARGETS,
-    async run(config, context) {
+    run(config, context) {
       const data = channelAttentionData(config);
       const accuracies = { plain: [], se: [], cbam: [] } as Record<ChannelAttentionVariant, number[]>;
       const histories = { plain: [], se: [], cbam: [] } as Record<ChannelAttentionVariant, RecordedEpoch[][]>;
       const models: Partial<Record<ChannelAttentionVariant, AttentionCnn>> = {};
-      for (const run of channelAttentionRuns(config)) {
-        const cnn = channelAttentionModel({ ...config, seed: run.seed }, run.variant);
-        try {
-          const training = await channelAttentionFit(cnn, data, config, run, context.progress);
-          accuracies[run.variant].push(channelAttentionEvaluate(cnn, data.test).metrics.accuracy);
-          histories[run.variant].push(training.history);
-        } catch (error) {
-          cnn.model.dispose();
-          for (const m of Object.values(models)) m.model.dispose();
-          throw error;
+      return disposeOnError(async (own) => {
+        for (const run of channelAttentionRuns(config)) {
+          const cnn = channelAttentionModel({ ...config, seed: run.seed }, run.variant);
+          // repeat 0 is kept for the notebook (freed by disposeOnError if a later step throws); the others are
+          // freed as soon as their accuracy is read
+          if (run.repeat === 0) models[run.variant] = own(cnn, (m) => m.model.dispose());
+          try {
+            const training = await channelAttentionFit(cnn, data, config, run, context.progress);
+            accuracies[run.variant].push(channelAttentionEvaluate(cnn, data.test).metrics.accuracy);
+            histories[run.variant].push(training.history);
+          } finally {
+            if (run.repeat !== 0) cnn.model.dispose();
+          }
         }
-        if (run.repeat === 0) models[run.variant] = cnn;
-        else cnn.model.dispose();
-      }
-      return {
-        dataset: data.dataset,
-        history: histories.se[0]!,
-        metrics: channelAttentionMetrics(accuracies),
-        artifacts: {
-          models: models as Record<ChannelAttentionVariant, AttentionCnn>,
-          data,
-          accuracies,
-          histories,
-        },
-      };
+        return {
+          dataset: data.dataset,
+          history: histories.se[0]!,
+          metrics: channelAttentionMetrics(accuracies),
+          artifacts: {
+            models: models as Record<ChannelAttentionVariant, AttentionCnn>,
+            data,
+            accuracies,
+            histories,
+          },
+        };
+      });
     },
   },
 );

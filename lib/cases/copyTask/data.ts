@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { type DatasetInfo, datasetInfo } from "../../experiments/experiment.js";
 import { type CopyBatch, copySequences } from "../../models/copyTask.js";
-import { childSeed } from "../../random/childSeed.js";
+import { drawSplits, type SplitSizes } from "../../random/drawSplits.js";
 import { take } from "../../train/batches.js";
 
 /** Training and held-out sequences, and the descriptor the record stores (the hash covers the sources). */
@@ -20,9 +20,8 @@ export interface CopyTaskData {
  * `trainSize` training and `testSize` held-out sequences, seeded by `childSeed(seed, "data/train" | "data/test")`.
  * @example copyTaskData({ seed: 0, trainSize: 4, testSize: 2 }).test.src.length; // 2
  */
-export function copyTaskData(config: { seed: number; trainSize: number; testSize: number }): CopyTaskData {
-  const train = copySequences(childSeed(config.seed, "data/train"), config.trainSize);
-  const test = copySequences(childSeed(config.seed, "data/test"), config.testSize);
+export function copyTaskData(config: SplitSizes): CopyTaskData {
+  const { train, test } = drawSplits(config, (seed, size) => copySequences(seed, size));
   return { train, test, dataset: datasetInfo("copy-task", { train: train.src, test: test.src }) };
 }
 

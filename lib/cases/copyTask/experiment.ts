@@ -3,6 +3,7 @@
  * position i to attend to input position i. Target: ≥ 99 % of held-out sequences copied exactly (greedy).
  */
 import type * as tf from "@tensorflow/tfjs";
+import { caseOutput, disposeOnError } from "../../experiments/caseRun.js";
 import { defineExperiment } from "../../experiments/experiment.js";
 import { exactMatch } from "../../metrics/classification.js";
 import { COPY_TASK, type CopyBatch } from "../../models/copyTask.js";
@@ -13,7 +14,7 @@ import { childSeed } from "../../random/childSeed.js";
 import { type Target, targetsMet } from "../../records/record.js";
 import { type AdamSettings, fitAdam } from "../../train/fitAdam.js";
 import { trainableVariables } from "../../train/variables.js";
-import { type CopyTaskData, copyTaskData, copyTaskBatch } from "./data.js";
+import { type CopyTaskData, copyTaskBatch, copyTaskData } from "./data.js";
 import { copyTaskModel } from "./model.js";
 
 /** Settings of the copy-task experiment. */
@@ -80,10 +81,10 @@ export const copyTaskExperiment = defineExperiment<CopyTaskConfig, CopyTaskArtif
   defaults: COPY_TASK_DEFAULTS,
   quick: { trainSize: 1024, testSize: 64, epochs: 2 },
   targets: COPY_TASK_TARGETS,
-  async run(config, context) {
+  run(config, context) {
     const data = copyTaskData(config);
-    const model = copyTaskModel(config);
-    try {
+    return disposeOnError(async (own) => {
+      const model = own(copyTaskModel(config));
       const training = await fitAdam({
         title: "copy task",
         adam: copyTaskAdam(config),
@@ -101,15 +102,7 @@ export const copyTaskExperiment = defineExperiment<CopyTaskConfig, CopyTaskArtif
         progress: context.progress,
       });
       const final = copyTaskEvaluate(model, data.test);
-      return {
-        dataset: data.dataset,
-        history: training.history,
-        metrics: { ...final.metrics, epochs: training.history.length },
-        artifacts: { model, data, final },
-      };
-    } catch (error) {
-      model.dispose();
-      throw error;
-    }
+      return caseOutput(data.dataset, training, final.metrics, { model, data, final });
+    });
   },
 });

@@ -5,6 +5,7 @@
  * in the input's month (name or number).
  */
 import type * as tf from "@tensorflow/tfjs";
+import { caseOutput, disposeOnError } from "../../experiments/caseRun.js";
 import { defineExperiment } from "../../experiments/experiment.js";
 import { sequenceCrossEntropy, warmupRate } from "../../models/seq2seqTraining.js";
 import type { Transformer } from "../../models/transformer.js";
@@ -143,17 +144,17 @@ export interface DatesArtifacts {
 export const datesExperiment = defineExperiment<DatesConfig, DatesArtifacts>({
   name: "dates",
   title: "Date normalization: a character Transformer writes 8 date formats as ISO 8601",
-  notebook: "notebooks/cases/02-date-normalization.ipynb",
+  notebook: "notebooks/cases/02-dates-normalization.ipynb",
   defaults: DATES_DEFAULTS,
   quick: { trainSize: 1280, testSize: 80, epochs: 2 },
   targets: DATES_TARGETS,
-  async run(config, context) {
+  run(config, context) {
     const data = datesData(config);
     // Batches of similar length (fixed groups; fit visits them in a seeded order each epoch, one per step).
     const buckets = datesLengthBuckets(data.train, config.batchSize, childSeed(config.seed, "buckets"));
     const steps = buckets.length * config.epochs;
-    const model = datesModel(config);
-    try {
+    return disposeOnError(async (own) => {
+      const model = own(datesModel(config));
       const training = await fitAdam({
         title: "dates",
         // Vaswani et al. 2017 §5.3: β₂ 0.98, ε 1e-9, with a warm-up of the learning rate
@@ -177,15 +178,7 @@ export const datesExperiment = defineExperiment<DatesConfig, DatesArtifacts>({
         progress: context.progress,
       });
       const final = datesEvaluate(model, data.test);
-      return {
-        dataset: data.dataset,
-        history: training.history,
-        metrics: { ...final.metrics, epochs: training.history.length },
-        artifacts: { model, data, final },
-      };
-    } catch (error) {
-      model.dispose();
-      throw error;
-    }
+      return caseOutput(data.dataset, training, final.metrics, { model, data, final });
+    });
   },
 });

@@ -1,11 +1,12 @@
 /**
- * The date model is a library model, the kit's `Transformer` over characters (1+1 layers, post-LN, sinusoidal
- * positions, no dropout). This file builds it from a case config and reads it: greedy decoding to ISO strings,
- * and the decoder's cross-attention per example.
+ * The date model is a library model, the kit's `Transformer` over characters in its `tiny` preset (1+1 layers,
+ * post-LN, sinusoidal positions, no dropout). This file builds it from a case config and reads it: greedy
+ * decoding to ISO strings, and the decoder's cross-attention per example.
  */
 import * as tf from "@tensorflow/tfjs";
 import { greedyDecode } from "../../models/decoding.js";
 import { Transformer } from "../../models/transformer.js";
+import { transformerConfig } from "../../models/transformerConfig.js";
 import { childSeed } from "../../random/childSeed.js";
 import {
   DATE_LENGTHS,
@@ -34,21 +35,16 @@ export interface DatesModelConfig {
  * @example datesModel({ seed: 0, dModel: 32, numHeads: 2, dFF: 64 }).config.tgtVocab; // 14
  */
 export function datesModel(config: DatesModelConfig): Transformer {
-  return new Transformer({
+  const sizes = {
     srcVocab: DATE_SOURCE_CHARS.length + 1,
     tgtVocab: DATE_TARGET.vocabSize,
+    maxLength: DATE_LENGTHS.source + 3,
     dModel: config.dModel,
     numHeads: config.numHeads,
     dFF: config.dFF,
-    numEncoderLayers: 1,
-    numDecoderLayers: 1,
-    maxLength: DATE_LENGTHS.source + 3,
-    dropout: 0,
-    normFirst: false,
-    positional: "sinusoidal",
-    activation: "relu",
     seed: childSeed(config.seed, "model"),
-  }).ensureBuilt();
+  };
+  return new Transformer(transformerConfig(sizes, "tiny")).ensureBuilt();
 }
 
 /** Greedy decoding of `texts` to ISO strings (what the model writes, `?` for a non-date token). */

@@ -6,7 +6,7 @@
  * Ablation: a GRU encoder–decoder with additive attention (`gru*` settings, `gru.*` metrics).
  */
 import type * as tf from "@tensorflow/tfjs";
-import { opt } from "../../check/options.js";
+import { caseOutput, disposeOnError } from "../../experiments/caseRun.js";
 import { defineExperiment } from "../../experiments/experiment.js";
 import { bleu } from "../../metrics/bleu.js";
 import { exactMatch } from "../../metrics/classification.js";
@@ -192,16 +192,14 @@ function batchLoss(model: Transformer | Seq2seqRnn, b: EnfrBatch): tf.Scalar {
 export const enfrExperiment = defineExperiment<EnfrConfig, EnfrArtifacts>({
   name: "enfr",
   title: "EN→FR translation: a tiny Transformer learns elision, gender and negation (S002 §4.3 corrected)",
-  notebook: "notebooks/cases/01-translation-enfr.ipynb",
+  notebook: "notebooks/cases/01-enfr-translation.ipynb",
   defaults: ENFR_DEFAULTS,
   quick: { epochs: 2, gruEpochs: 1 },
-  configRules: { testFraction: opt.number({ above: 0, below: 1 }) },
   targets: ENFR_TARGETS,
-  async run(config, context) {
+  run(config, context) {
     const data = enfrData(config);
-    const model = enfrModel(config);
-    let gru: Seq2seqRnn | undefined;
-    try {
+    return disposeOnError(async (own) => {
+      const model = own(enfrModel(config));
       const training = await fitAdam({
         title: "EN→FR Transformer",
         // Vaswani et al. 2017 §5.3: β₂ 0.98, ε 1e-9, with a warm-up of the learning rate
@@ -219,10 +217,11 @@ export const enfrExperiment = defineExperiment<EnfrConfig, EnfrArtifacts>({
         progress: context.progress,
       });
       const final = enfrEvaluate(model, data.test);
+      let gru: Seq2seqRnn | undefined;
       let gruFinal: EnfrGruEvaluation | undefined;
       let gruMetrics: Record<string, number> = {};
       if (config.gruEpochs > 0) {
-        const rnn = enfrGruModel(config);
+        const rnn = own(enfrGruModel(config));
         gru = rnn;
         const gruTraining = await fitAdam({
           title: "EN→FR GRU + additive attention",
@@ -242,16 +241,9 @@ export const enfrExperiment = defineExperiment<EnfrConfig, EnfrArtifacts>({
         const last = gruTraining.history.at(-1)!;
         gruMetrics = { ...gruFinal.metrics, "gru.loss": last.loss, "gru.epochs": gruTraining.history.length };
       }
-      return {
-        dataset: data.dataset,
-        history: training.history,
-        metrics: { ...final.metrics, epochs: training.history.length, ...gruMetrics },
-        artifacts: { model, gru, data, final, gruFinal },
-      };
-    } catch (error) {
-      model.dispose();
-      gru?.dispose();
-      throw error;
-    }
+      const output = caseOutput(data.dataset, training, final.metrics, { model, gru, data, final, gruFinal });
+      // the GRU ablation's `gru.*` metrics come after the Transformer's `epochs`
+      return { ...output, metrics: { ...output.metrics, ...gruMetrics } };
+    });
   },
 });

@@ -1,14 +1,15 @@
 /**
- * The EN→FR models are library models: the kit's `Transformer` (1+1 layers, post-LN, sinusoidal positions, no
- * dropout) and, for the ablation, its `Seq2seqRnn` (GRU encoder, GRU decoder with Bahdanau additive attention).
- * This file builds them from a case config and reads them: greedy translation to tokens, and the decoder's
- * cross-attention (Transformer) or alignment (GRU) for one sentence pair.
+ * The EN→FR models are library models: the kit's `Transformer` in its `tiny` preset (1+1 layers, post-LN,
+ * sinusoidal positions, no dropout) and, for the ablation, its `Seq2seqRnn` (GRU encoder, GRU decoder with
+ * Bahdanau additive attention). This file builds them from a case config and reads them: greedy translation to
+ * tokens, and the decoder's cross-attention (Transformer) or alignment (GRU) for one sentence pair.
  */
 import * as tf from "@tensorflow/tfjs";
 import { greedyDecode } from "../../models/decoding.js";
 import type { Seq2seqModel } from "../../models/seq2seqModel.js";
 import { Seq2seqRnn } from "../../models/seq2seqRnn.js";
 import { Transformer } from "../../models/transformer.js";
+import { transformerConfig } from "../../models/transformerConfig.js";
 import { childSeed } from "../../random/childSeed.js";
 import {
   ENFR_LENGTHS,
@@ -37,21 +38,16 @@ export interface EnfrModelConfig {
  */
 export function enfrModel(config: EnfrModelConfig): Transformer {
   const v = enfrVocabs();
-  return new Transformer({
+  const sizes = {
     srcVocab: v.en.tokens.length,
     tgtVocab: v.fr.tokens.length,
+    maxLength: ENFR_LENGTHS.target + 2,
     dModel: config.dModel,
     numHeads: config.numHeads,
     dFF: config.dFF,
-    numEncoderLayers: 1,
-    numDecoderLayers: 1,
-    maxLength: ENFR_LENGTHS.target + 2,
-    dropout: 0,
-    normFirst: false,
-    positional: "sinusoidal",
-    activation: "relu",
     seed: childSeed(config.seed, "model"),
-  }).ensureBuilt();
+  };
+  return new Transformer(transformerConfig(sizes, "tiny")).ensureBuilt();
 }
 
 /** The settings the GRU ablation reads from an EN→FR config. */

@@ -8,10 +8,10 @@
 import * as tf from "@tensorflow/tfjs";
 import { type DatasetInfo, datasetInfo } from "../../experiments/experiment.js";
 import { imageBatch } from "../../models/cnn/classify.js";
-import { childSeed } from "../../random/childSeed.js";
+import { drawSplits, type SplitSizes } from "../../random/drawSplits.js";
 import { mulberry32, type Rng } from "../../random/prng.js";
+import { round4 } from "../../random/round.js";
 import { take } from "../../train/batches.js";
-import { round4 } from "../shapes/data.js";
 
 /** Options of {@link generateLesions}. */
 export interface LesionsOptions {
@@ -133,15 +133,9 @@ export interface LesionsData {
  * The train and test sets of a lesions config (`trainSize`, `testSize`, background `blur`), seeded by
  * `childSeed(seed, "data/train")` and `childSeed(seed, "data/test")`.
  */
-export function lesionsData(config: {
-  seed: number;
-  trainSize: number;
-  testSize: number;
-  blur: number;
-}): LesionsData {
+export function lesionsData(config: SplitSizes & { blur: number }): LesionsData {
   const { blur } = config;
-  const train = generateLesions({ seed: childSeed(config.seed, "data/train"), size: config.trainSize, blur });
-  const test = generateLesions({ seed: childSeed(config.seed, "data/test"), size: config.testSize, blur });
+  const { train, test } = drawSplits(config, (seed, size) => generateLesions({ seed, size, blur }));
   return { train, test, dataset: datasetInfo("lesions", { train, test }, (set) => set.labels.length) };
 }
 

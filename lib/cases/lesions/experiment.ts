@@ -7,6 +7,7 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { opt } from "../../check/options.js";
+import { disposeOnError } from "../../experiments/caseRun.js";
 import { defineExperiment } from "../../experiments/experiment.js";
 import { accuracy, argmaxRows } from "../../metrics/classification.js";
 import { mapArgmax, type Point, pointingGame } from "../../metrics/localization.js";
@@ -131,19 +132,18 @@ export interface LesionsArtifacts {
 export const lesionsExperiment = defineExperiment<LesionsConfig, LesionsArtifacts>({
   name: "lesions",
   title: "Lesions: attention pooling vs global average pooling for a faint blob in smooth noise",
-  notebook: "notebooks/cases/07-lesion-attention-pooling.ipynb",
+  notebook: "notebooks/cases/07-lesions-attention-pooling.ipynb",
   defaults: LESIONS_DEFAULTS,
   quick: { trainSize: 300, testSize: 100, epochs: 1 },
-  configRules: { blur: opt.number({ above: 0 }), temperature: opt.number({ above: 0 }) },
+  configRules: { blur: opt.number({ above: 0 }) },
   targets: LESIONS_TARGETS,
-  async run(config, context) {
+  run(config, context) {
     const data = lesionsData(config);
-    const attention = lesionsModel(config);
-    let gap: AttentionCnn | undefined;
-    try {
+    return disposeOnError(async (own) => {
+      const attention = own(lesionsModel(config), (cnn) => cnn.model.dispose());
       const training = await lesionsFit(attention, data, config, context.progress);
       const final = lesionsEvaluate(attention, data.test, config);
-      gap = lesionsModel(config, "average");
+      const gap = own(lesionsModel(config, "average"), (cnn) => cnn.model.dispose());
       const gapTraining = await lesionsFit(gap, data, config, context.progress);
       const gapFinal = lesionsEvaluate(gap, data.test, config);
       return {
@@ -152,11 +152,7 @@ export const lesionsExperiment = defineExperiment<LesionsConfig, LesionsArtifact
         metrics: lesionsMetrics(final, gapFinal, training.history.length),
         artifacts: { attention, gap, data, final, gapFinal, gapHistory: gapTraining.history },
       };
-    } catch (error) {
-      attention.model.dispose();
-      gap?.model.dispose();
-      throw error;
-    }
+    });
   },
 });
 

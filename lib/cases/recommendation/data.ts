@@ -12,7 +12,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkOptions, opt } from "../../check/options.js";
 import { type DatasetInfo, datasetInfo } from "../../experiments/experiment.js";
-import { childSeed } from "../../random/childSeed.js";
+import { drawSplits, type SplitSizes } from "../../random/drawSplits.js";
 import { mulberry32 } from "../../random/prng.js";
 import { take } from "../../train/batches.js";
 
@@ -140,13 +140,8 @@ export interface RecommendationData {
  * The train and test users of a recommendation config (`trainSize`, `testSize`, each split seeded by
  * `childSeed(seed, "data/…")`; the generator's other settings at their defaults).
  */
-export function recommendationData(config: {
-  seed: number;
-  trainSize: number;
-  testSize: number;
-}): RecommendationData {
-  const train = generateClicks({ seed: childSeed(config.seed, "data/train"), size: config.trainSize });
-  const test = generateClicks({ seed: childSeed(config.seed, "data/test"), size: config.testSize });
+export function recommendationData(config: SplitSizes): RecommendationData {
+  const { train, test } = drawSplits(config, (seed, size) => generateClicks({ seed, size }));
   return { train, test, dataset: datasetInfo("recommendation", { train, test }, (set) => set.label.length) };
 }
 

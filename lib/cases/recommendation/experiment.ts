@@ -6,7 +6,7 @@
  * the candidate's category. Both models share data, sizes, head and training; only the pooling differs.
  */
 import * as tf from "@tensorflow/tfjs";
-import { opt } from "../../check/options.js";
+import { disposeOnError } from "../../experiments/caseRun.js";
 import { defineExperiment } from "../../experiments/experiment.js";
 import { rocAuc } from "../../metrics/rocAuc.js";
 import { childSeed } from "../../random/childSeed.js";
@@ -150,25 +150,15 @@ export const recommendationExperiment = defineExperiment<RecommendationConfig, R
   notebook: "notebooks/cases/10-recommendation-target-attention.ipynb",
   defaults: RECOMMENDATION_DEFAULTS,
   quick: { trainSize: 2000, testSize: 500, epochs: 3 },
-  configRules: {
-    trainSize: opt.integer({ min: 1 }),
-    testSize: opt.integer({ min: 1 }),
-    epochs: opt.integer({ min: 1 }),
-    batchSize: opt.integer({ min: 1 }),
-    learningRate: opt.number({ above: 0 }),
-    dModel: opt.integer({ min: 1 }),
-    hiddenSize: opt.integer({ min: 1 }),
-  },
   targets: RECOMMENDATION_TARGETS,
-  async run(config, context) {
+  run(config, context) {
     const data = recommendationData(config);
-    const attention = recommendationModel(config);
-    let mean: TargetAttentionRecommender | undefined;
-    try {
+    return disposeOnError(async (own) => {
+      const attention = own(recommendationModel(config));
       const shuffle = childSeed(config.seed, "shuffle");
       const training = await train(attention, data, config, shuffle, "target attention", context.progress);
       // The ablation: mean pooling, its own initial weights and shuffling, the same loop.
-      mean = recommendationModel(config, "mean");
+      const mean = own(recommendationModel(config, "mean"));
       await train(
         mean,
         data,
@@ -189,10 +179,6 @@ export const recommendationExperiment = defineExperiment<RecommendationConfig, R
         },
         artifacts: { attention, mean, data, final, meanFinal },
       };
-    } catch (error) {
-      attention.dispose();
-      mean?.dispose();
-      throw error;
-    }
+    });
   },
 });

@@ -25,6 +25,7 @@ export {
   type RecommenderArgs,
   type RecommenderCallArgs,
   type RecommenderConfig,
+  type RecommenderMlp,
   recommendationModel,
   TargetAttentionRecommender,
 } from "./model.js";

@@ -89,10 +89,10 @@ export class TargetAttentionRecommender extends CompositeLayer {
   readonly config: RecommenderConfig;
   /** Adds p_j, row j of a learned `[T, d]` table. */
   readonly positions: LearnedPositionalEncoding;
-  /** The scorer s_j = w₂ᵀ relu(W₁ [e_j; q; e_j ⊙ q] + b₁) + b₂: its hidden and output layers; empty for "mean". */
-  readonly scorer: tf.layers.Layer[];
-  /** The head logit = w₄ᵀ relu(W₃ [u; q; u ⊙ q] + b₃) + b₄: its hidden and output layers. */
-  readonly head: tf.layers.Layer[];
+  /** The scorer s_j = w₂ᵀ relu(W₁ [e_j; q; e_j ⊙ q] + b₁) + b₂ (`hidden`: W₁, b₁; `output`: w₂, b₂); null for "mean". */
+  readonly scorer: RecommenderMlp | null;
+  /** The head logit = w₄ᵀ relu(W₃ [u; q; u ⊙ q] + b₃) + b₄ (`hidden`: W₃, b₃; `output`: w₄, b₄). */
+  readonly head: RecommenderMlp;
   private tables: { items: tf.LayerVariable; categories: tf.LayerVariable } | null = null;
 
   constructor(args: RecommenderArgs) {
@@ -107,25 +107,26 @@ export class TargetAttentionRecommender extends CompositeLayer {
       seed: args.seed ?? 0,
     };
     const { historyLength, hiddenSize, pooling, seed } = this.config;
-    const mlp = (part: string) => [
-      tf.layers.dense({
+    const mlp = (part: string): RecommenderMlp => ({
+      hidden: tf.layers.dense({
         units: hiddenSize,
         activation: "relu",
         kernelInitializer: glorot(seed, `${part}/hidden`),
       }),
-      tf.layers.dense({ units: 1, kernelInitializer: glorot(seed, `${part}/output`) }),
-    ];
+      output: tf.layers.dense({ units: 1, kernelInitializer: glorot(seed, `${part}/output`) }),
+    });
     this.positions = new LearnedPositionalEncoding({
       maxLength: historyLength,
       stddev: EMBEDDING_STDDEV,
       seed: childSeed(seed, "positions"),
     });
-    this.scorer = pooling === "attention" ? mlp("scorer") : [];
+    this.scorer = pooling === "attention" ? mlp("scorer") : null;
     this.head = mlp("head");
   }
 
   protected sublayers(): tf.layers.Layer[] {
-    return [this.positions, ...this.scorer, ...this.head];
+    const scorer = this.scorer === null ? [] : [this.scorer.hidden, this.scorer.output];
+    return [this.positions, ...scorer, this.head.hidden, this.head.output];
   }
 
   /** The item table E_item `[I, d]` and the category table E_cat `[K, d]` (built on first use). */
@@ -145,10 +146,9 @@ export class TargetAttentionRecommender extends CompositeLayer {
       categories: this.addWeight("categories", [categories, d], "float32", normal("categories")),
     };
     this.buildSublayer(this.positions, [null, t, d]);
-    for (const mlp of [this.scorer, this.head]) {
-      if (mlp.length === 0) continue;
-      this.buildSublayer(mlp[0]!, [null, 3 * d]);
-      this.buildSublayer(mlp[1]!, [null, h]);
+    for (const mlp of this.scorer === null ? [this.head] : [this.scorer, this.head]) {
+      this.buildSublayer(mlp.hidden, [null, 3 * d]);
+      this.buildSublayer(mlp.output, [null, h]);
     }
     this.built = true;
   }
@@ -191,17 +191,17 @@ export class TargetAttentionRecommender extends CompositeLayer {
       const q = tf.add(tf.gather(items.read(), candidate), tf.gather(categories.read(), candidateCategory)); // [B, d]
       // 2) weights: α = softmax_j(s_j) with s_j from the MLP on [e_j; q; e_j ⊙ q], or 1/T for the mean
       let alpha: tf.Tensor;
-      if (this.scorer.length > 0) {
+      if (this.scorer !== null) {
         const d = this.config.dModel;
         const qs = tf.broadcastTo(tf.expandDims(q, 1), [b, t, d]); // [B, T, d]
         const pairs = tf.reshape(tf.concat([e, qs, tf.mul(e, qs)], 2), [b * t, 3 * d]); // [B·T, 3d]
-        alpha = tf.softmax(tf.reshape(stack(this.scorer, pairs), [b, t])); // [B, T]
+        alpha = tf.softmax(tf.reshape(runMlp(this.scorer, pairs), [b, t])); // [B, T]
       } else {
         alpha = tf.fill([b, t], 1 / t); // [B, T]
       }
       // 3) pool: u = Σ_j α_j e_j, and score the pair with the head
       const u = tf.sum(tf.mul(tf.expandDims(alpha, 2), e), 1); // [B, d]
-      const logits = tf.reshape(stack(this.head, tf.concat([u, q, tf.mul(u, q)], 1)), [b]); // [B]
+      const logits = tf.reshape(runMlp(this.head, tf.concat([u, q, tf.mul(u, q)], 1)), [b]); // [B]
       return kwargs.returnAttention ? [logits, alpha] : logits;
     });
   }
@@ -260,9 +260,15 @@ export class TargetAttentionRecommender extends CompositeLayer {
 
 tf.serialization.registerClass(TargetAttentionRecommender);
 
-/** `x` through `layers` in order. */
-function stack(layers: readonly tf.layers.Layer[], x: tf.Tensor): tf.Tensor {
-  return layers.reduce((h, layer) => layer.apply(h) as tf.Tensor, x);
+/** A two-layer MLP: a relu dense layer of `hiddenSize` units, then a dense layer of one unit. */
+export interface RecommenderMlp {
+  hidden: tf.layers.Layer;
+  output: tf.layers.Layer;
+}
+
+/** `x [N, 3d]` through `mlp`: `[N, 1]`. */
+function runMlp(mlp: RecommenderMlp, x: tf.Tensor): tf.Tensor {
+  return mlp.output.apply(mlp.hidden.apply(x)) as tf.Tensor;
 }
 
 function glorot(seed: number, part: string) {

@@ -13,7 +13,7 @@ import * as tf from "@tensorflow/tfjs";
 import { checkOptions, opt } from "../../check/options.js";
 import { type DatasetInfo, datasetInfo } from "../../experiments/experiment.js";
 import { packageRoot } from "../../io/packageRoot.js";
-import { childSeed } from "../../random/childSeed.js";
+import { drawSplits, type SplitSizes } from "../../random/drawSplits.js";
 import { mulberry32 } from "../../random/prng.js";
 import { take } from "../../train/batches.js";
 
@@ -148,20 +148,9 @@ export interface SentimentData {
  * seeded by `childSeed(seed, "data/<split>")`.
  * @example sentimentData({ seed: 0, trainSize: 4, testSize: 2, negationRate: 0.3 }).dataset.sizes; // { train: 4, test: 2 }
  */
-export function sentimentData(config: {
-  seed: number;
-  trainSize: number;
-  testSize: number;
-  negationRate: number;
-}): SentimentData {
-  const draw = (split: string, size: number) =>
-    generateReviews({
-      seed: childSeed(config.seed, `data/${split}`),
-      size,
-      negationRate: config.negationRate,
-    });
-  const train = draw("train", config.trainSize);
-  const test = draw("test", config.testSize);
+export function sentimentData(config: SplitSizes & { negationRate: number }): SentimentData {
+  const { negationRate } = config;
+  const { train, test } = drawSplits(config, (seed, size) => generateReviews({ seed, size, negationRate }));
   return { lexicon: sentimentLexicon(), train, test, dataset: datasetInfo("sentiment", { train, test }) };
 }
 

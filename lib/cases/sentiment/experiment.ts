@@ -7,6 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { opt } from "../../check/options.js";
+import { caseOutput, disposeOnError } from "../../experiments/caseRun.js";
 import { defineExperiment } from "../../experiments/experiment.js";
 import { accuracy } from "../../metrics/classification.js";
 import type { PoolingClassifier } from "../../models/poolingClassifier.js";
@@ -146,12 +147,10 @@ export const sentimentExperiment = defineExperiment<SentimentConfig, SentimentAr
   quick: { trainSize: 600, testSize: 200, epochs: 2, noFfnEpochs: 1 },
   configRules: { negationRate: opt.number({ min: 0, max: 1 }), noFfnEpochs: opt.integer({ min: 0 }) },
   targets: SENTIMENT_TARGETS,
-  async run(config, context) {
+  run(config, context) {
     const data = sentimentData(config);
-    const models: PoolingClassifier[] = [];
-    try {
-      const model = sentimentModel(config);
-      models.push(model);
+    return disposeOnError(async (own) => {
+      const model = own(sentimentModel(config));
       const progress = context.progress;
       const training = await sentimentFit(model, data, config, {
         title: "sentiment",
@@ -160,12 +159,10 @@ export const sentimentExperiment = defineExperiment<SentimentConfig, SentimentAr
         progress,
       });
       const final = sentimentEvaluate(model, data.test);
-      const metrics: Record<string, number> = { ...final.metrics, epochs: training.history.length };
       let noFfn: PoolingClassifier | null = null;
       let noFfnFinal: SentimentEvaluation | null = null;
       if (config.noFfnEpochs > 0) {
-        noFfn = sentimentModel({ ...config, dFF: 0 }, "noFfn/model");
-        models.push(noFfn);
+        noFfn = own(sentimentModel({ ...config, dFF: 0 }, "noFfn/model"));
         await sentimentFit(noFfn, data, config, {
           title: "sentiment without FFN (ablation)",
           epochs: config.noFfnEpochs,
@@ -173,18 +170,15 @@ export const sentimentExperiment = defineExperiment<SentimentConfig, SentimentAr
           progress,
         });
         noFfnFinal = sentimentEvaluate(noFfn, data.test);
-        metrics["noFfn.accuracy"] = noFfnFinal.metrics.accuracy;
-        metrics["noFfn.rationale"] = noFfnFinal.metrics.rationale;
       }
-      return {
-        dataset: data.dataset,
-        history: training.history,
-        metrics,
-        artifacts: { model, noFfn, data, final, noFfnFinal },
-      };
-    } catch (error) {
-      for (const m of models) m.dispose();
-      throw error;
-    }
+      const artifacts = { model, noFfn, data, final, noFfnFinal };
+      const output = caseOutput(data.dataset, training, final.metrics, artifacts);
+      // the ablation's `noFfn.*` metrics come after `epochs`
+      if (noFfnFinal) {
+        output.metrics["noFfn.accuracy"] = noFfnFinal.metrics.accuracy;
+        output.metrics["noFfn.rationale"] = noFfnFinal.metrics.rationale;
+      }
+      return output;
+    });
   },
 });

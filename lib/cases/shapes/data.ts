@@ -1,5 +1,5 @@
 /**
- * The shapes dataset (catalog C6, `datasets/shapes/README.md`): 24×24 grey images of Gaussian noise (σ 0.25),
+ * The shapes dataset (`datasets/shapes/README.md`): 24×24 grey images of Gaussian noise (σ 0.25),
  * six bright one-pixel speckles, and one 5×5 shape — a filled square, a plus or a ring — at a random position.
  * The class is the shape; its centre is the ground truth for localization. Pure TS, seeded by mulberry32.
  * `generateShapes` draws a set; `shapesData(config)` draws the case's train and test sets from its config, and
@@ -8,8 +8,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { type DatasetInfo, datasetInfo } from "../../experiments/experiment.js";
 import { imageBatch } from "../../models/cnn/classify.js";
-import { childSeed } from "../../random/childSeed.js";
+import { drawSplits, type SplitSizes } from "../../random/drawSplits.js";
 import { mulberry32, type Rng } from "../../random/prng.js";
+import { round4 } from "../../random/round.js";
 import { take } from "../../train/batches.js";
 
 /** The three shape classes, in label order. */
@@ -101,11 +102,6 @@ function noiseImage(rng: Rng, side: number, sd: number): number[][] {
   return Array.from({ length: side }, () => Array.from({ length: side }, () => rng.normal(0, sd)));
 }
 
-/** Rounds to 4 decimals, so the data (and its hash) do not depend on the last bits of `Math.log`/`Math.cos`. */
-export function round4(v: number): number {
-  return Math.round(v * 1e4) / 1e4;
-}
-
 /** The case's data: train and test sets drawn from the case seed, and the descriptor its record stores. */
 export interface ShapesData {
   train: ShapesSet;
@@ -114,9 +110,8 @@ export interface ShapesData {
 }
 
 /** The train and test sets of a shapes config (`trainSize`, `testSize`, seeded by `childSeed(seed, "data/…")`). */
-export function shapesData(config: { seed: number; trainSize: number; testSize: number }): ShapesData {
-  const train = generateShapes({ seed: childSeed(config.seed, "data/train"), size: config.trainSize });
-  const test = generateShapes({ seed: childSeed(config.seed, "data/test"), size: config.testSize });
+export function shapesData(config: SplitSizes): ShapesData {
+  const { train, test } = drawSplits(config, (seed, size) => generateShapes({ seed, size }));
   return { train, test, dataset: datasetInfo("shapes", { train, test }, (set) => set.labels.length) };
 }
 

@@ -4,6 +4,7 @@
  * argmax (pointing game, ±`tolerance` px) and its soft-argmax (mean distance in pixels).
  */
 import type * as tf from "@tensorflow/tfjs";
+import { caseOutput, disposeOnError } from "../../experiments/caseRun.js";
 import { defineExperiment } from "../../experiments/experiment.js";
 import { accuracy, argmaxRows } from "../../metrics/classification.js";
 import { mapArgmax, meanDistance, pointingGame } from "../../metrics/localization.js";
@@ -99,10 +100,10 @@ export const shapesExperiment = defineExperiment<ShapesConfig, ShapesArtifacts>(
   defaults: SHAPES_DEFAULTS,
   quick: { trainSize: 600, testSize: 200, epochs: 2 },
   targets: SHAPES_TARGETS,
-  async run(config, context) {
+  run(config, context) {
     const data = shapesData(config);
-    const cnn = shapesModel(config);
-    try {
+    return disposeOnError(async (own) => {
+      const cnn = own(shapesModel(config), (m) => m.model.dispose());
       const training = await fitAdam({
         title: "shapes",
         adam: { learningRate: config.learningRate },
@@ -118,15 +119,7 @@ export const shapesExperiment = defineExperiment<ShapesConfig, ShapesArtifacts>(
         progress: context.progress,
       });
       const final = shapesEvaluate(cnn, data.test, config);
-      return {
-        dataset: data.dataset,
-        history: training.history,
-        metrics: { ...final.metrics, epochs: training.history.length },
-        artifacts: { cnn, data, final },
-      };
-    } catch (error) {
-      cnn.model.dispose();
-      throw error;
-    }
+      return caseOutput(data.dataset, training, final.metrics, { cnn, data, final });
+    });
   },
 });

@@ -1,7 +1,6 @@
 // Case study: CNN soft spatial attention on synthetic shapes.
 export {
   generateShapes,
-  round4,
   SHAPES_CLASSES,
   SHAPES_MASKS,
   type ShapesData,

@@ -11,7 +11,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkOptions, opt } from "../../check/options.js";
 import { type DatasetInfo, datasetInfo } from "../../experiments/experiment.js";
-import { childSeed } from "../../random/childSeed.js";
+import { drawSplits, type SplitSizes } from "../../random/drawSplits.js";
 import { mulberry32, type Rng } from "../../random/prng.js";
 import { take } from "../../train/batches.js";
 
@@ -153,12 +153,7 @@ export interface SimilarityData {
  *   const d = similarityData({ seed: 0, trainSize: 16, testSize: 4, testTemplates: 2 });
  *   d.test.every((p) => p.template >= 6); // true
  */
-export function similarityData(config: {
-  seed: number;
-  trainSize: number;
-  testSize: number;
-  testTemplates: number;
-}): SimilarityData {
+export function similarityData(config: SplitSizes & { testTemplates: number }): SimilarityData {
   const held = config.testTemplates;
   const count = SIMILARITY_TEMPLATES.length;
   if (!Number.isInteger(held) || held < 1 || held >= count) {
@@ -168,10 +163,10 @@ export function similarityData(config: {
   }
   const first = count - held;
   const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
-  const draw = (split: string, size: number, templates: number[]) =>
-    generatePairs({ seed: childSeed(config.seed, `data/${split}`), size, templates });
-  const train = draw("train", config.trainSize, range(0, first));
-  const test = draw("test", config.testSize, range(first, count));
+  const templates = { train: range(0, first), test: range(first, count) };
+  const { train, test } = drawSplits(config, (seed, size, split) =>
+    generatePairs({ seed, size, templates: templates[split] }),
+  );
   return { train, test, dataset: datasetInfo("similarity", { train, test }) };
 }
 

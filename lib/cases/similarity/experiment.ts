@@ -6,6 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { opt } from "../../check/options.js";
+import { caseOutput, disposeOnError } from "../../experiments/caseRun.js";
 import { defineExperiment } from "../../experiments/experiment.js";
 import { accuracy } from "../../metrics/classification.js";
 import { rocAuc } from "../../metrics/rocAuc.js";
@@ -97,15 +98,15 @@ export interface SimilarityArtifacts {
 export const similarityExperiment = defineExperiment<SimilarityConfig, SimilarityArtifacts>({
   name: "similarity",
   title: "Sentence similarity: cross-attention alignment with a cosine readout",
-  notebook: "notebooks/cases/03-sentence-similarity.ipynb",
+  notebook: "notebooks/cases/03-similarity-sentence-pairs.ipynb",
   defaults: SIMILARITY_DEFAULTS,
   quick: { trainSize: 400, testSize: 100, epochs: 2 },
   configRules: { testTemplates: opt.integer({ min: 1, max: 7 }) },
   targets: SIMILARITY_TARGETS,
-  async run(config, context) {
+  run(config, context) {
     const data = similarityData(config);
-    const model = similarityModel(config);
-    try {
+    return disposeOnError(async (own) => {
+      const model = own(similarityModel(config));
       const training = await fitAdam({
         title: "sentence similarity",
         adam: { learningRate: config.learningRate },
@@ -128,19 +129,12 @@ export const similarityExperiment = defineExperiment<SimilarityConfig, Similarit
         progress: context.progress,
       });
       const final = similarityEvaluate(model, data.test);
+      const output = caseOutput(data.dataset, training, final.metrics, { model, data, final });
+      // the worked example's numbers come after `epochs`
       return {
-        dataset: data.dataset,
-        history: training.history,
-        metrics: {
-          ...final.metrics,
-          epochs: training.history.length,
-          ...similarityWorkedMetrics(similarityWorkedExample()),
-        },
-        artifacts: { model, data, final },
+        ...output,
+        metrics: { ...output.metrics, ...similarityWorkedMetrics(similarityWorkedExample()) },
       };
-    } catch (error) {
-      model.dispose();
-      throw error;
-    }
+    });
   },
 });

@@ -1,5 +1,5 @@
 /**
- * Real monthly stock prices (catalog C9, the part S004 actually names): the `stocks.csv` table of the
+ * Real monthly stock prices (the application S004 actually names): the `stocks.csv` table of the
  * `vega-datasets` package (BSD-3-Clause; AAPL, AMZN, GOOG, IBM, MSFT, Jan 2000 – Mar 2010), read from
  * node_modules, never downloaded. Each example is a window of `window` monthly log returns of one symbol plus
  * the equal-weight market return of the same months; the target is the symbol's log return of the next month.

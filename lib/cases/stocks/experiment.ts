@@ -7,6 +7,7 @@
  * is used for early stopping, the test period is evaluated once at the end.
  */
 import * as tf from "@tensorflow/tfjs";
+import { caseOutput, disposeOnError } from "../../experiments/caseRun.js";
 import { defineExperiment } from "../../experiments/experiment.js";
 import { mae, r2 } from "../../metrics/regression.js";
 import { forecastWindows, type TemporalAttentionForecaster } from "../../models/temporalForecaster.js";
@@ -129,10 +130,10 @@ export const stocksExperiment = defineExperiment<StocksConfig, StocksArtifacts>(
   defaults: STOCKS_DEFAULTS,
   quick: { epochs: 4 },
   targets: STOCKS_TARGETS,
-  async run(config, context) {
+  run(config, context) {
     const data = stocksData(config);
-    const model = stocksModel(config);
-    try {
+    return disposeOnError(async (own) => {
+      const model = own(stocksModel(config));
       const training = await fitAdam({
         title: "stocks",
         adam: { learningRate: config.learningRate },
@@ -149,15 +150,8 @@ export const stocksExperiment = defineExperiment<StocksConfig, StocksArtifacts>(
         progress: context.progress,
       });
       const final = stocksEvaluate(model, data.test, data);
-      return {
-        dataset: data.dataset,
-        history: training.history,
-        metrics: { ...final.metrics, ...stocksValidation(model, data), epochs: training.history.length },
-        artifacts: { model, data, final },
-      };
-    } catch (error) {
-      model.dispose();
-      throw error;
-    }
+      const metrics = { ...final.metrics, ...stocksValidation(model, data) };
+      return caseOutput(data.dataset, training, metrics, { model, data, final });
+    });
   },
 });

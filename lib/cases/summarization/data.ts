@@ -10,7 +10,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkOptions, opt } from "../../check/options.js";
 import { type DatasetInfo, datasetInfo } from "../../experiments/experiment.js";
-import { childSeed } from "../../random/childSeed.js";
+import { drawSplits, type SplitSizes } from "../../random/drawSplits.js";
 import { mulberry32, type Rng } from "../../random/prng.js";
 import { take } from "../../train/batches.js";
 
@@ -149,13 +149,8 @@ export interface SummarizationData {
  * The train and test documents of a summarization config (`trainSize`, `testSize`, each split seeded by
  * `childSeed(seed, "data/…")`).
  */
-export function summarizationData(config: {
-  seed: number;
-  trainSize: number;
-  testSize: number;
-}): SummarizationData {
-  const train = generateDocuments({ seed: childSeed(config.seed, "data/train"), size: config.trainSize });
-  const test = generateDocuments({ seed: childSeed(config.seed, "data/test"), size: config.testSize });
+export function summarizationData(config: SplitSizes): SummarizationData {
+  const { train, test } = drawSplits(config, (seed, size) => generateDocuments({ seed, size }));
   return { train, test, dataset: datasetInfo("summarization", { train, test }) };
 }
 

@@ -7,6 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { opt } from "../../check/options.js";
+import { caseOutput, disposeOnError } from "../../experiments/caseRun.js";
 import { defineExperiment } from "../../experiments/experiment.js";
 import { accuracy } from "../../metrics/classification.js";
 import { rouge1F } from "../../metrics/rouge.js";
@@ -117,20 +118,12 @@ export const summarizationExperiment = defineExperiment<SummarizationConfig, Sum
   notebook: "notebooks/cases/05-summarization-hierarchical-attention.ipynb",
   defaults: SUMMARIZATION_DEFAULTS,
   quick: { trainSize: 400, testSize: 100, epochs: 2 },
-  configRules: {
-    trainSize: opt.integer({ min: 1 }),
-    testSize: opt.integer({ min: 1 }),
-    epochs: opt.integer({ min: 1 }),
-    batchSize: opt.integer({ min: 1 }),
-    learningRate: opt.number({ above: 0 }),
-    dModel: opt.integer({ min: 1 }),
-    encoder: opt.oneOf(["dense", "gru"]),
-  },
+  configRules: { encoder: opt.oneOf(["dense", "gru"]) },
   targets: SUMMARIZATION_TARGETS,
-  async run(config, context) {
+  run(config, context) {
     const data = summarizationData(config);
-    const model = summarizationModel(config);
-    try {
+    return disposeOnError(async (own) => {
+      const model = own(summarizationModel(config));
       const training = await fitAdam({
         title: "hierarchical summarization",
         adam: { learningRate: config.learningRate },
@@ -149,15 +142,7 @@ export const summarizationExperiment = defineExperiment<SummarizationConfig, Sum
         progress: context.progress,
       });
       const final = summarizationEvaluate(model, data.test);
-      return {
-        dataset: data.dataset,
-        history: training.history,
-        metrics: { ...final.metrics, epochs: training.history.length },
-        artifacts: { model, data, final },
-      };
-    } catch (error) {
-      model.dispose();
-      throw error;
-    }
+      return caseOutput(data.dataset, training, final.metrics, { model, data, final });
+    });
   },
 });

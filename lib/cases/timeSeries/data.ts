@@ -1,5 +1,5 @@
 /**
- * A series with a planted lag (catalog C9, `datasets/time-series/README.md`): a driver s_t and a response
+ * A series with a planted lag (`datasets/time-series/README.md`): a driver s_t and a response
  * r_t = 0.6·s_{t−lag} + 0.4·ε_t, with s and ε standard normal (mulberry32). Windows of the last `window` steps of
  * (r, s) predict r_{t+1}, so the informative input is s_{t+1−lag}: window index `window − lag` (the last index,
  * window − 1, is time t). The best possible R² is 0.6² / (0.6² + 0.4²) ≈ 0.69. `laggedSeries` draws a set;
@@ -8,7 +8,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { type DatasetInfo, datasetInfo } from "../../experiments/experiment.js";
-import { childSeed } from "../../random/childSeed.js";
+import { drawSplits, type SplitSizes } from "../../random/drawSplits.js";
 import { mulberry32 } from "../../random/prng.js";
 import { take } from "../../train/batches.js";
 
@@ -69,22 +69,9 @@ export interface TimeSeriesData {
  * The train and test windows of a time-series config, each from its own series seeded by
  * `childSeed(seed, "data/train" | "data/test")`.
  */
-export function timeSeriesData(config: {
-  seed: number;
-  trainSize: number;
-  testSize: number;
-  window: number;
-  lag: number;
-}): TimeSeriesData {
-  const draw = (split: string, size: number) =>
-    laggedSeries({
-      seed: childSeed(config.seed, `data/${split}`),
-      size,
-      window: config.window,
-      lag: config.lag,
-    });
-  const train = draw("train", config.trainSize);
-  const test = draw("test", config.testSize);
+export function timeSeriesData(config: SplitSizes & { window: number; lag: number }): TimeSeriesData {
+  const { window, lag } = config;
+  const { train, test } = drawSplits(config, (seed, size) => laggedSeries({ seed, size, window, lag }));
   return { train, test, dataset: datasetInfo("time-series", { train, test }, (set) => set.y.length) };
 }
 

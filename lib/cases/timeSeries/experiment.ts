@@ -4,6 +4,7 @@
  * lag, and at least 0.6 of the attention mass sits there. Baseline: persistence (ŷ = r_t).
  */
 import * as tf from "@tensorflow/tfjs";
+import { disposeOnError } from "../../experiments/caseRun.js";
 import { defineExperiment } from "../../experiments/experiment.js";
 import { r2 } from "../../metrics/regression.js";
 import { forecastWindows, type TemporalAttentionForecaster } from "../../models/temporalForecaster.js";
@@ -105,10 +106,10 @@ export const timeSeriesExperiment = defineExperiment<TimeSeriesConfig, TimeSerie
   defaults: TIME_SERIES_DEFAULTS,
   quick: { trainSize: 1000, testSize: 300, epochs: 6 },
   targets: TIME_SERIES_TARGETS,
-  async run(config, context) {
+  run(config, context) {
     const data = timeSeriesData(config);
-    const model = timeSeriesModel(config);
-    try {
+    return disposeOnError(async (own) => {
+      const model = own(timeSeriesModel(config));
       const training = await fitAdam({
         title: "time series",
         adam: { learningRate: config.learningRate },
@@ -130,9 +131,6 @@ export const timeSeriesExperiment = defineExperiment<TimeSeriesConfig, TimeSerie
         metrics: { ...final.metrics, ...final.baseline },
         artifacts: { model, data, final },
       };
-    } catch (error) {
-      model.dispose();
-      throw error;
-    }
+    });
   },
 });
