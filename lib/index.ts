@@ -4,6 +4,7 @@
  */
 export * from "./math/index.js";
 export * from "./check/selfCheck.js";
+export * from "./exercises/index.js";
 export { checkOptions, checkValue, type OptionRule, type OptionSpec, opt } from "./check/options.js";
 export * from "./random/childSeed.js";
 export * from "./random/drawSplits.js";

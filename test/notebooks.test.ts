@@ -65,6 +65,22 @@ test(`every notebook runs green in quick mode (${notebooks.length} notebooks)`, 
       outputs.some((o) => o.output_type === "stream" && /match: true/.test(text(o))),
       `${name}: the self-check did not report match: true`,
     );
+    // exercises: a solution's checks all say right; a learner's blank notebook's all say "not yet"
+    const checkIds: string[] = nb.cells
+      .filter((c: { metadata?: { nbgrader?: { grade?: boolean } } }) => c.metadata?.nbgrader?.grade === true)
+      .map((c: { metadata: { nbgrader: { grade_id: string } } }) => c.metadata.nbgrader.grade_id);
+    const expected = name.startsWith("solutions/") ? "right" : "not yet";
+    for (const id of checkIds) {
+      const line = outputs
+        .map(text)
+        .join("")
+        .match(new RegExp(`^exercise ${id.replace(/\./g, "\\.")}: ([a-z ]+?) [✓✗…]`, "m"));
+      assert.equal(
+        line?.[1],
+        expected,
+        `${name}: exercise ${id} says ${line?.[1] ?? "nothing"}, not ${expected}`,
+      );
+    }
     const html = readFileSync(join(outDir, "notebooks", name.replace(/\.ipynb$/, ".html")), "utf8");
     assert.ok(html.includes("data:image/svg+xml"), `${name}: the HTML page has no chart`);
   }
