@@ -19,6 +19,7 @@ commands:
   records verify FILE...     re-run a record's experiment and check that every recorded value reproduces
   records diff A B           compare two records (config, data, environment, results)
                              (see \`attnlab records --help\`)
+  grade --assignment NB S... grade learners' notebooks, write grades.csv (see \`attnlab grade --help\`)
 `;
 
 async function run(argv: string[]): Promise<number> {
@@ -142,7 +143,7 @@ async function experiments(argv: string[]): Promise<number> {
   return exitCode;
 }
 
-const COMMANDS = ["run", "kernel", "experiments", "records"];
+const COMMANDS = ["run", "kernel", "experiments", "records", "grade"];
 
 /** Runs `attnlab <argv>` and returns the exit code: 0 ok, 1 a notebook or check failed, 2 bad usage or error. */
 export async function main(argv: string[]): Promise<number> {
@@ -152,6 +153,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === "kernel") return kernel(rest);
     if (command === "records") return await records(rest);
     if (command === "experiments") return await experiments(rest);
+    if (command === "grade") return await (await import("./runner/gradeArgs.js")).gradeCommand(rest);
   } catch (err) {
     const message = (err as Error).message;
     process.stderr.write(`${message.startsWith("attnlab") ? message : `attnlab: ${message}`}\n`);

@@ -4,7 +4,7 @@
  * `attnlab grade` reads), and never throws on a learner's answer: a check that throws on a malformed answer is a
  * "wrong" whose hint is the error's message. Follows: nbgrader's autograded answer + test cells; d2l's exercises.
  */
-import type { ExerciseStatus, ExerciseSet } from "./exercise.js";
+import type { ExerciseSet, ExerciseStatus } from "./exercise.js";
 import { EXERCISE_SETS } from "./registry.js";
 
 /** What a check cell prints and returns. */

@@ -48,7 +48,8 @@ function lastQueryKeys(answer: unknown): Verdict {
     return { right: false, hint: "the answer is a count of keys: a whole number" };
   }
   const right = buildMask(3, 5, { causal: true })[2]!.filter(Boolean).length;
-  if (answer === right) return { right: true, note: "query i sees keys j ≤ i, so the keys after the last query stay hidden" };
+  if (answer === right)
+    return { right: true, note: "query i sees keys j ≤ i, so the keys after the last query stay hidden" };
   if (answer === 5) {
     return { right: false, hint: "that is every key: the causal mask lets query i see only keys j ≤ i" };
   }

@@ -65,7 +65,7 @@ test("malformed answers are wrong with a hint, never a throw, and no hint gives 
 test("an unknown id is the author's error, listing the known ids; sets are checked when defined", () => {
   assert.throws(
     () => checkExercise("03-softmax-and-masks.9", 1),
-    /unknown exercise "03-softmax-and-masks\.9"; known: 03-softmax-and-masks\.1/,
+    /unknown exercise "03-softmax-and-masks\.9"; known: .*03-softmax-and-masks\.1/,
   );
   assert.ok(exerciseIds().includes("03-softmax-and-masks.3"));
   assert.throws(
