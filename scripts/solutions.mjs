@@ -11,7 +11,9 @@ const answersDir = join(root, "notebooks", "answers");
 const check = process.argv.includes("--check");
 const unknown = process.argv.slice(2).filter((a) => a !== "--check");
 if (unknown.length > 0) {
-  console.error(`solutions: unknown argument ${JSON.stringify(unknown[0])}; usage: node scripts/solutions.mjs [--check]`);
+  console.error(
+    `solutions: unknown argument ${JSON.stringify(unknown[0])}; usage: node scripts/solutions.mjs [--check]`,
+  );
   process.exit(2);
 }
 
@@ -32,16 +34,19 @@ export function solve(notebookPath, answers) {
     const gradeId = cell.metadata?.nbgrader?.grade_id;
     if (!cell.metadata?.nbgrader?.solution || typeof gradeId !== "string") continue;
     const id = gradeId.replace(/-answer$/, "");
-    if (!(id in answers)) throw new Error(`${relative(root, notebookPath)}: no answer for ${id} in notebooks/answers`);
+    if (!(id in answers))
+      throw new Error(`${relative(root, notebookPath)}: no answer for ${id} in notebooks/answers`);
     const source = text(cell);
     const start = source.indexOf(BEGIN);
     const end = source.indexOf(END);
-    if (start < 0 || end < start) throw new Error(`${relative(root, notebookPath)}: ${gradeId} has no ${BEGIN} … ${END}`);
+    if (start < 0 || end < start)
+      throw new Error(`${relative(root, notebookPath)}: ${gradeId} has no ${BEGIN} … ${END}`);
     cell.source = lines(`${source.slice(0, start + BEGIN.length)}\n${answers[id]}\n${source.slice(end)}`);
     used.add(id);
   }
   const extra = Object.keys(answers).filter((id) => !used.has(id));
-  if (extra.length > 0) throw new Error(`${relative(root, notebookPath)}: answers without an answer cell: ${extra.join(", ")}`);
+  if (extra.length > 0)
+    throw new Error(`${relative(root, notebookPath)}: answers without an answer cell: ${extra.join(", ")}`);
   return `${JSON.stringify(nb, null, 1)}\n`;
 }
 
@@ -61,7 +66,9 @@ for (const file of answerFiles(answersDir)) {
   const current = existsSync(target) ? readFileSync(target, "utf8") : undefined;
   if (current === wanted) continue;
   if (check) {
-    console.error(`solutions: ${relative(root, target)} is ${current === undefined ? "missing" : "stale"} (run node scripts/solutions.mjs)`);
+    console.error(
+      `solutions: ${relative(root, target)} is ${current === undefined ? "missing" : "stale"} (run node scripts/solutions.mjs)`,
+    );
     stale++;
     continue;
   }
