@@ -197,7 +197,7 @@ const BAD_COMMANDS: [string[], RegExp][] = [
   ],
   [
     ["--version"],
-    /^attnlab: unknown option "--version"; commands: run, kernel, experiments, records; options: -h\/--help/,
+    /^attnlab: unknown option "--version"; commands: run, kernel, experiments, records, grade; options: -h\/--help/,
   ],
   [
     ["run", "nb.ipynb", "--timeout", "2200000"],
