@@ -5,20 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { checkExercise } from "../../lib/exercises/checkExercise.js";
 import { kernelPooling } from "../../lib/math/kernelPooling.js";
 import { mulberry32 } from "../../lib/random/prng.js";
+import { checkerFor } from "./checker.js";
 
-function quiet<T>(f: () => T): T {
-  const log = console.log;
-  console.log = () => {};
-  try {
-    return f();
-  } finally {
-    console.log = log;
-  }
-}
-const check = (n: number, answer: unknown) => quiet(() => checkExercise(`01-attention-pooling.${n}`, answer));
+const check = checkerFor("01-attention-pooling");
 
 // the notebook's data and sweep, as a learner writes them
 const truth = (x: number) => 2 * Math.sin(x) + x ** 0.8;

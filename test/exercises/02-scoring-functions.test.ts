@@ -4,20 +4,11 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { checkExercise } from "../../lib/exercises/checkExercise.js";
 import { attend } from "../../lib/math/attend.js";
 import { mulberry32 } from "../../lib/random/prng.js";
+import { checkerFor } from "./checker.js";
 
-function quiet<T>(f: () => T): T {
-  const log = console.log;
-  console.log = () => {};
-  try {
-    return f();
-  } finally {
-    console.log = log;
-  }
-}
-const check = (n: number, answer: unknown) => quiet(() => checkExercise(`02-scoring-functions.${n}`, answer));
+const check = checkerFor("02-scoring-functions");
 
 test("exercise 1: additive parameters for queries of width 3 and keys of width 5", () => {
   const rng = mulberry32(7);

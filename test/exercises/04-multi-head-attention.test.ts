@@ -4,22 +4,12 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { checkExercise } from "../../lib/exercises/checkExercise.js";
 import { multiHeadAttend } from "../../lib/math/multiHead.js";
 import { sinusoidalPositionalEncoding } from "../../lib/math/positional.js";
 import { mulberry32 } from "../../lib/random/prng.js";
+import { checkerFor } from "./checker.js";
 
-function quiet<T>(f: () => T): T {
-  const log = console.log;
-  console.log = () => {};
-  try {
-    return f();
-  } finally {
-    console.log = log;
-  }
-}
-const check = (n: number, answer: unknown) =>
-  quiet(() => checkExercise(`04-multi-head-attention.${n}`, answer));
+const check = checkerFor("04-multi-head-attention");
 
 /** The notebook's example (8 tokens, E = 16, N = 4, seed 5), as its `example()` cell draws it. */
 function example() {

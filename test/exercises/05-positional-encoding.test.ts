@@ -4,23 +4,13 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { checkExercise } from "../../lib/exercises/checkExercise.js";
 import { claimsThatHold } from "../../lib/exercises/positionalEncoding.js";
 import { identity, matmul, transpose } from "../../lib/math/matrix.js";
 import { positionalShift, sinusoidalPositionalEncoding } from "../../lib/math/positional.js";
 import { mulberry32 } from "../../lib/random/prng.js";
+import { checkerFor } from "./checker.js";
 
-function quiet<T>(f: () => T): T {
-  const log = console.log;
-  console.log = () => {};
-  try {
-    return f();
-  } finally {
-    console.log = log;
-  }
-}
-const check = (n: number, answer: unknown) =>
-  quiet(() => checkExercise(`05-positional-encoding.${n}`, answer));
+const check = checkerFor("05-positional-encoding");
 const R = (delta: number) => positionalShift(delta, 32);
 
 test("exercise 1: R(3)·R(4) equals R(7), in either order", () => {

@@ -4,22 +4,13 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { checkExercise } from "../../lib/exercises/checkExercise.js";
 import { attend } from "../../lib/math/attend.js";
 import { matmul, transpose } from "../../lib/math/matrix.js";
 import { dot } from "../../lib/math/scores.js";
 import { softmax } from "../../lib/math/softmax.js";
+import { checkerFor } from "./checker.js";
 
-function quiet<T>(f: () => T): T {
-  const log = console.log;
-  console.log = () => {};
-  try {
-    return f();
-  } finally {
-    console.log = log;
-  }
-}
-const check = (n: number, answer: unknown) => quiet(() => checkExercise(`S000.${n}`, answer));
+const check = checkerFor("S000");
 
 const scores = [
   [1, 2, 0, 0],

@@ -10,21 +10,12 @@ import {
   similarityWorkedExample,
   workedEmbed,
 } from "../../lib/cases/similarity/worked.js";
-import { checkExercise } from "../../lib/exercises/checkExercise.js";
 import { attend } from "../../lib/math/attend.js";
 import { identity } from "../../lib/math/matrix.js";
 import { mulberry32 } from "../../lib/random/prng.js";
+import { checkerFor } from "./checker.js";
 
-function quiet<T>(f: () => T): T {
-  const log = console.log;
-  console.log = () => {};
-  try {
-    return f();
-  } finally {
-    console.log = log;
-  }
-}
-const check = (n: number, answer: unknown) => quiet(() => checkExercise(`S001.${n}`, answer));
+const check = checkerFor("S001");
 const sim = (a: number[][], b: number[][], scale?: number) =>
   meanAlignedCosine(a, attend(a, b, b, scale === undefined ? {} : { scale }).output);
 const [xa, xb] = [workedEmbed(SIMILARITY_WORKED.a), workedEmbed(SIMILARITY_WORKED.b)];

@@ -4,21 +4,12 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { checkExercise } from "../../lib/exercises/checkExercise.js";
 import { attend } from "../../lib/math/attend.js";
 import { matmul, transpose } from "../../lib/math/matrix.js";
 import { softmax } from "../../lib/math/softmax.js";
+import { checkerFor } from "./checker.js";
 
-function quiet<T>(f: () => T): T {
-  const log = console.log;
-  console.log = () => {};
-  try {
-    return f();
-  } finally {
-    console.log = log;
-  }
-}
-const check = (n: number, answer: unknown) => quiet(() => checkExercise(`S002.${n}`, answer));
+const check = checkerFor("S002");
 const times = (m: number[][], f: number) => m.map((r) => r.map((x) => x * f));
 
 test("S002.1: q kᵀ/√d_k is right; unscaled, /d_k and k qᵀ are wrong with their hints", () => {

@@ -4,21 +4,12 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { checkExercise } from "../../lib/exercises/checkExercise.js";
 import { attend } from "../../lib/math/attend.js";
 import { rowEntropy } from "../../lib/math/distribution.js";
 import { mulberry32 } from "../../lib/random/prng.js";
+import { checkerFor } from "./checker.js";
 
-function quiet<T>(f: () => T): T {
-  const log = console.log;
-  console.log = () => {};
-  try {
-    return f();
-  } finally {
-    console.log = log;
-  }
-}
-const check = (n: number, answer: unknown) => quiet(() => checkExercise(`S003.${n}`, answer));
+const check = checkerFor("S003");
 
 /** The notebook's S003-F4 recipe: mean entropy of the weights at temperature τ for width d. */
 function entropy(d: number, tau: number): number {

@@ -4,22 +4,13 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { checkExercise } from "../../lib/exercises/checkExercise.js";
 import { attend } from "../../lib/math/attend.js";
 import { multiHeadAttend } from "../../lib/math/multiHead.js";
 import { softmax } from "../../lib/math/softmax.js";
 import { mulberry32 } from "../../lib/random/prng.js";
+import { checkerFor } from "./checker.js";
 
-function quiet<T>(f: () => T): T {
-  const log = console.log;
-  console.log = () => {};
-  try {
-    return f();
-  } finally {
-    console.log = log;
-  }
-}
-const check = (n: number, answer: unknown) => quiet(() => checkExercise(`S004.${n}`, answer));
+const check = checkerFor("S004");
 
 test("S004.1: a·W_Q + b·I hides the error; W_Q itself, c·I and a generic X do not count", () => {
   const wq = [
