@@ -10,6 +10,7 @@ export * from "./cases/dates/index.js";
 export * from "./cases/enfr/index.js";
 export * from "./cases/lesions/index.js";
 export * from "./cases/recommendation/index.js";
+export { CASE_EXERCISE_SETS } from "./cases/exercises.js";
 export { EXPERIMENTS, findExperiment } from "./cases/registry.js";
 export * from "./cases/sentiment/index.js";
 export * from "./cases/shapes/index.js";
@@ -56,5 +57,6 @@ export {
   type VerifyRow,
   verifyRecord,
 } from "./experiments/verify.js";
+export { changedSettings, targetClaim } from "./experiments/targetClaim.js";
 export { packageRoot } from "./io/packageRoot.js";
 export * from "./records/index.js";

@@ -5,7 +5,7 @@
  * "wrong" whose hint is the error's message. Follows: nbgrader's autograded answer + test cells; d2l's exercises.
  */
 import type { ExerciseSet, ExerciseStatus } from "./exercise.js";
-import { EXERCISE_SETS } from "./registry.js";
+import { exerciseSets } from "./registry.js";
 
 /** What a check cell prints and returns. */
 export interface ExerciseResult {
@@ -17,7 +17,7 @@ export interface ExerciseResult {
 }
 
 /** Every exercise id the kit knows, e.g. `03-softmax-and-masks.1`. */
-export function exerciseIds(sets: readonly ExerciseSet[] = EXERCISE_SETS): string[] {
+export function exerciseIds(sets: readonly ExerciseSet[] = exerciseSets()): string[] {
   return sets.flatMap((s) => s.exercises.map((e) => `${s.notebook}.${e.n}`));
 }
 
@@ -28,7 +28,7 @@ export function exerciseIds(sets: readonly ExerciseSet[] = EXERCISE_SETS): strin
 export function checkExercise(
   id: string,
   answer: unknown,
-  sets: readonly ExerciseSet[] = EXERCISE_SETS,
+  sets: readonly ExerciseSet[] = exerciseSets(),
 ): ExerciseResult {
   const found = findExercise(id, sets);
   const maxPoints = found.points ?? 1;

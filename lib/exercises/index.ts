@@ -7,4 +7,4 @@ export {
   type ExerciseStatus,
   type Verdict,
 } from "./exercise.js";
-export { EXERCISE_SETS } from "./registry.js";
+export { EXERCISE_SETS, exerciseSets, registerExercises } from "./registry.js";

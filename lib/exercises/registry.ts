@@ -1,6 +1,8 @@
 /**
  * Every notebook's exercise set, in course order: what `checkExercise` looks an id up in, and what the
- * solutions generator and `attnlab grade` enumerate.
+ * solutions test enumerates. The tier-1 sets (concepts, seeds) are listed here; the case studies' sets, whose
+ * checks need TensorFlow.js, are registered by `attnlab/experiments` when it loads (`lib/cases/exercises.ts`),
+ * so this module never imports tfjs.
  */
 
 import { ATTENTION_POOLING_EXERCISES } from "./attentionPooling.js";
@@ -15,7 +17,7 @@ import { S003_EXERCISES } from "./seedS003.js";
 import { S004_EXERCISES } from "./seedS004.js";
 import { SOFTMAX_AND_MASKS_EXERCISES } from "./softmaxAndMasks.js";
 
-/** The registered sets. */
+/** The tier-1 sets: concept notebooks 01–05 and the seed drills. */
 export const EXERCISE_SETS: readonly ExerciseSet[] = [
   ATTENTION_POOLING_EXERCISES,
   SCORING_FUNCTIONS_EXERCISES,
@@ -28,3 +30,25 @@ export const EXERCISE_SETS: readonly ExerciseSet[] = [
   S003_EXERCISES,
   S004_EXERCISES,
 ];
+
+const registered: ExerciseSet[] = [];
+
+/**
+ * Adds sets defined outside tier 1 (the case studies'). Registering the same set again does nothing; a
+ * different set for a notebook that already has one is an error.
+ */
+export function registerExercises(...sets: readonly ExerciseSet[]): void {
+  for (const set of sets) {
+    const existing = exerciseSets().find((s) => s.notebook === set.notebook);
+    if (existing === set) continue;
+    if (existing !== undefined) {
+      throw new RangeError(`registerExercises: notebook "${set.notebook}" already has an exercise set`);
+    }
+    registered.push(set);
+  }
+}
+
+/** Every known set: the tier-1 ones, then those registered (after `import "attnlab/experiments"`). */
+export function exerciseSets(): readonly ExerciseSet[] {
+  return [...EXERCISE_SETS, ...registered];
+}

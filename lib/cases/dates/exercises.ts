@@ -1,0 +1,7 @@
+/**
+ * The exercises of notebooks/cases/02-dates-normalization.ipynb. Every right answer is computed here from the library and the case's
+ * own data and models, never typed in; a hint says what is off without giving the answer.
+ */
+import { defineExercises } from "../../exercises/exercise.js";
+
+export const DATES_EXERCISES = defineExercises("cases/02-dates-normalization", []);

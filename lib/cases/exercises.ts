@@ -1,0 +1,35 @@
+/**
+ * The case studies' exercise sets (and concept notebook 06's, whose checks train the copy task), in course
+ * order. Their checks need TensorFlow.js, so tier 1's registry cannot list them: loading this module (as
+ * `attnlab/experiments` does) registers them with `checkExercise`.
+ */
+import type { ExerciseSet } from "../exercises/exercise.js";
+import { registerExercises } from "../exercises/registry.js";
+import { CHANNEL_ATTENTION_EXERCISES } from "./channelAttention/exercises.js";
+import { COPY_TASK_EXERCISES } from "./copyTask/exercises.js";
+import { DATES_EXERCISES } from "./dates/exercises.js";
+import { ENFR_EXERCISES } from "./enfr/exercises.js";
+import { LESIONS_EXERCISES } from "./lesions/exercises.js";
+import { RECOMMENDATION_EXERCISES } from "./recommendation/exercises.js";
+import { SENTIMENT_EXERCISES } from "./sentiment/exercises.js";
+import { SHAPES_EXERCISES } from "./shapes/exercises.js";
+import { SIMILARITY_EXERCISES } from "./similarity/exercises.js";
+import { SUMMARIZATION_EXERCISES } from "./summarization/exercises.js";
+import { TIME_SERIES_EXERCISES } from "./timeSeries/exercises.js";
+
+/** The sets, in course order. */
+export const CASE_EXERCISE_SETS: readonly ExerciseSet[] = [
+  COPY_TASK_EXERCISES,
+  ENFR_EXERCISES,
+  DATES_EXERCISES,
+  SIMILARITY_EXERCISES,
+  SENTIMENT_EXERCISES,
+  SUMMARIZATION_EXERCISES,
+  SHAPES_EXERCISES,
+  LESIONS_EXERCISES,
+  CHANNEL_ATTENTION_EXERCISES,
+  TIME_SERIES_EXERCISES,
+  RECOMMENDATION_EXERCISES,
+];
+
+registerExercises(...CASE_EXERCISE_SETS);
