@@ -119,8 +119,11 @@ export interface RecommendationArtifacts {
   meanFinal: RecommendationEvaluation;
 }
 
-/** Trains `model` on the train users with `fitAdam`, shuffling by `shuffleSeed`, evaluating on the test users. */
-function train(
+/**
+ * Trains `model` on the train users with `fitAdam`, shuffling by `shuffleSeed`, evaluating on the test users:
+ * the loop `run` uses for both models (the notebook writes the same `fit` out in its cells).
+ */
+export function recommendationFit(
   model: TargetAttentionRecommender,
   data: RecommendationData,
   config: RecommendationConfig,
@@ -156,10 +159,17 @@ export const recommendationExperiment = defineExperiment<RecommendationConfig, R
     return disposeOnError(async (own) => {
       const attention = own(recommendationModel(config));
       const shuffle = childSeed(config.seed, "shuffle");
-      const training = await train(attention, data, config, shuffle, "target attention", context.progress);
+      const training = await recommendationFit(
+        attention,
+        data,
+        config,
+        shuffle,
+        "target attention",
+        context.progress,
+      );
       // The ablation: mean pooling, its own initial weights and shuffling, the same loop.
       const mean = own(recommendationModel(config, "mean"));
-      await train(
+      await recommendationFit(
         mean,
         data,
         config,

@@ -19,6 +19,7 @@ export {
   recommendationAttentionMass,
   recommendationEvaluate,
   recommendationExperiment,
+  recommendationFit,
 } from "./experiment.js";
 export {
   type RecommendationModelConfig,

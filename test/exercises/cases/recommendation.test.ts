@@ -7,16 +7,12 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import "../../../lib/cases/exercises.js";
-import {
-  type ClickSet,
-  generateClicks,
-  recommendationBatch,
-  recommendationData,
-} from "../../../lib/cases/recommendation/data.js";
+import { type ClickSet, generateClicks, recommendationData } from "../../../lib/cases/recommendation/data.js";
 import {
   RECOMMENDATION_DEFAULTS,
   type RecommendationConfig,
   recommendationEvaluate,
+  recommendationFit,
 } from "../../../lib/cases/recommendation/experiment.js";
 import {
   recommendationModel,
@@ -24,8 +20,7 @@ import {
 } from "../../../lib/cases/recommendation/model.js";
 import { childSeed } from "../../../lib/random/childSeed.js";
 import { initBackend } from "../../../lib/tfjs/initBackend.js";
-import { fitAdam } from "../../../lib/train/fitAdam.js";
-import { countParameters, trainableVariables } from "../../../lib/train/variables.js";
+import { countParameters } from "../../../lib/train/variables.js";
 import { checkerFor } from "../checker.js";
 
 const check = checkerFor("cases/10-recommendation-target-attention");
@@ -37,19 +32,7 @@ const models: TargetAttentionRecommender[] = [];
 async function trained(settings: RecommendationConfig, pooling: "attention" | "mean" = "attention") {
   const model = recommendationModel(settings, pooling);
   models.push(model);
-  await fitAdam({
-    title: "test",
-    adam: { learningRate: settings.learningRate },
-    variables: trainableVariables(model),
-    size: settings.trainSize,
-    epochs: settings.epochs,
-    batchSize: settings.batchSize,
-    seed: childSeed(settings.seed, "shuffle"),
-    batch: (ix) => recommendationBatch(data.train, ix),
-    loss: (b) =>
-      tf.losses.sigmoidCrossEntropy(b.y, model.apply(b.x, { training: true }) as tf.Tensor) as tf.Scalar,
-    progress: "none",
-  });
+  await recommendationFit(model, data, settings, childSeed(settings.seed, "shuffle"), "test", "none");
   return model;
 }
 
