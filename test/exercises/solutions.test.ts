@@ -48,3 +48,25 @@ test("every registered exercise has an answer cell, a check cell and an answer; 
     assert.ok(existsSync(join(root, "notebooks", "solutions", file)), `no solution for ${file}`);
   }
 });
+
+test("every notebook with an Exercises section checks its exercises with checkExercise and has a solution", () => {
+  const files = (readdirSync(join(root, "notebooks"), { recursive: true }) as string[]).filter(
+    (f) => f.endsWith(".ipynb") && !f.startsWith("solutions") && !f.includes(".ipynb_checkpoints"),
+  );
+  const unchecked: string[] = [];
+  for (const file of files) {
+    const cells = JSON.parse(readFileSync(join(root, "notebooks", file), "utf8")).cells as {
+      cell_type: string;
+      source: string[];
+    }[];
+    const hasExercises = cells.some(
+      (c) => c.cell_type === "markdown" && /^## Exercises/m.test(c.source.join("")),
+    );
+    if (!hasExercises) continue;
+    const checks = cells.filter(
+      (c) => c.cell_type === "code" && c.source.join("").includes("checkExercise("),
+    );
+    if (checks.length === 0 || !existsSync(join(root, "notebooks", "solutions", file))) unchecked.push(file);
+  }
+  assert.deepEqual(unchecked, [], "notebooks with exercises but no checkExercise cell or no solution");
+});

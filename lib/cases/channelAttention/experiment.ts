@@ -116,6 +116,36 @@ export function channelAttentionMetrics(
   return metrics;
 }
 
+/** What the notebook concludes about a variant against the plain CNN. */
+export type ChannelAttentionVerdict = "within seed noise" | "better than plain" | "worse than plain";
+
+/**
+ * The verdict on `variant` from recorded metrics (`channelAttentionMetrics`): its mean gain over the plain CNN
+ * is seed noise when it is at most twice the largest sample standard deviation of any variant's repeats.
+ * @example channelAttentionVerdict({ "plain.mean": 0.8, "plain.sd": 0.01, "se.mean": 0.9, "se.sd": 0.02, "cbam.mean": 0.8, "cbam.sd": 0 }, "se"); // "better than plain"
+ */
+export function channelAttentionVerdict(
+  metrics: Record<string, number>,
+  variant: Exclude<ChannelAttentionVariant, "plain">,
+): ChannelAttentionVerdict {
+  const spread = Math.max(...CHANNEL_ATTENTION_VARIANTS.map((v) => metrics[`${v}.sd`]!));
+  const diff = metrics[`${variant}.mean`]! - metrics["plain.mean"]!;
+  if (Math.abs(diff) <= 2 * spread) return "within seed noise";
+  return diff > 0 ? "better than plain" : "worse than plain";
+}
+
+/**
+ * A comparison with every run kept (an exercise's answer): per variant the trained models and their held-out
+ * accuracies in repeat order (as `channelAttentionRuns(config)` lists the runs), and the verdicts on SE and CBAM
+ * that `channelAttentionVerdict` gives for those accuracies. The caller disposes the models.
+ */
+export interface ChannelAttentionComparison {
+  config: ChannelAttentionConfig;
+  models: Record<ChannelAttentionVariant, AttentionCnn[]>;
+  accuracies: Record<ChannelAttentionVariant, number[]>;
+  verdict: Record<Exclude<ChannelAttentionVariant, "plain">, ChannelAttentionVerdict>;
+}
+
 /** The repeat-0 model of each variant (the caller disposes the three), the data and every run's outcome. */
 export interface ChannelAttentionArtifacts {
   models: Record<ChannelAttentionVariant, AttentionCnn>;
@@ -170,8 +200,11 @@ export const channelAttentionExperiment = defineExperiment<ChannelAttentionConfi
   },
 );
 
-/** Trains one run's model with Adam (batches shuffled by `childSeed(run.seed, "shuffle")`), evaluating per epoch. */
-function channelAttentionFit(
+/**
+ * Trains one run's model with Adam (batches shuffled by `childSeed(run.seed, "shuffle")`), evaluating per epoch:
+ * the loop `run` trains every run with, and the notebook's `fitAdam` cell writes out.
+ */
+export function channelAttentionFit(
   cnn: AttentionCnn,
   data: ChannelAttentionData,
   config: ChannelAttentionConfig,

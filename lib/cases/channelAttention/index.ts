@@ -11,13 +11,17 @@ export {
   CHANNEL_ATTENTION_DEFAULTS,
   CHANNEL_ATTENTION_TARGETS,
   type ChannelAttentionArtifacts,
+  type ChannelAttentionComparison,
   type ChannelAttentionConfig,
   type ChannelAttentionEvaluation,
   type ChannelAttentionRun,
+  type ChannelAttentionVerdict,
   channelAttentionEvaluate,
   channelAttentionExperiment,
+  channelAttentionFit,
   channelAttentionMetrics,
   channelAttentionRuns,
+  channelAttentionVerdict,
 } from "./experiment.js";
 export {
   CHANNEL_ATTENTION_VARIANTS,

@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { type DatasetInfo, datasetInfo } from "../../experiments/experiment.js";
-import { type CopyBatch, copySequences } from "../../models/copyTask.js";
+import { COPY_TASK, type CopyBatch, copySequences } from "../../models/copyTask.js";
 import { drawSplits, type SplitSizes } from "../../random/drawSplits.js";
 import { take } from "../../train/batches.js";
 
@@ -35,4 +35,18 @@ export function copyTaskBatch(
 ): { src: tf.Tensor2D; tgtIn: tf.Tensor2D; tgtOut: tf.Tensor2D } {
   const ids = (rows: number[][]) => tf.tensor2d(take(rows, indices), undefined, "int32");
   return { src: ids(split.src), tgtIn: ids(split.tgtIn), tgtOut: ids(split.tgtOut) };
+}
+
+/**
+ * The reverse task on the same sources: the target is the source read backwards, so the decoder input is
+ * start + reversed source and the decoder target is reversed source + end (a new batch; `batch` is unchanged).
+ * @example reverseCopyTargets({ src: [[3, 4, 5]], tgtIn: [[1, 3, 4, 5]], tgtOut: [[3, 4, 5, 2]] }).tgtOut; // [[5, 4, 3, 2]]
+ */
+export function reverseCopyTargets(batch: CopyBatch): CopyBatch {
+  const reversed = batch.src.map((s) => [...s].reverse());
+  return {
+    src: batch.src.map((s) => [...s]),
+    tgtIn: reversed.map((r) => [COPY_TASK.bos, ...r]),
+    tgtOut: reversed.map((r) => [...r, COPY_TASK.eos]),
+  };
 }

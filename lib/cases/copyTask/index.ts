@@ -1,5 +1,5 @@
 // Case study: the copy task.
-export { type CopyTaskData, copyTaskBatch, copyTaskData } from "./data.js";
+export { type CopyTaskData, copyTaskBatch, copyTaskData, reverseCopyTargets } from "./data.js";
 export {
   COPY_TASK_DEFAULTS,
   COPY_TASK_TARGETS,

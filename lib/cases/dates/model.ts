@@ -4,7 +4,7 @@
  * decoding to ISO strings, and the decoder's cross-attention per example.
  */
 import * as tf from "@tensorflow/tfjs";
-import { greedyDecode } from "../../models/decoding.js";
+import { type DecodableModel, greedyDecode } from "../../models/decoding.js";
 import { Transformer } from "../../models/transformer.js";
 import { transformerConfig } from "../../models/transformerConfig.js";
 import { childSeed } from "../../random/childSeed.js";
@@ -47,8 +47,15 @@ export function datesModel(config: DatesModelConfig): Transformer {
   return new Transformer(transformerConfig(sizes, "tiny")).ensureBuilt();
 }
 
-/** Greedy decoding of `texts` to ISO strings (what the model writes, `?` for a non-date token). */
-export function datesPredict(model: Transformer, texts: readonly string[], batchSize = 256): string[] {
+/**
+ * Greedy decoding of `texts` to ISO strings (what the model writes, `?` for a non-date token), by the case's
+ * Transformer or any other encoder–decoder over the same vocabularies (a `Seq2seqRnn`).
+ */
+export function datesPredict<M extends tf.Tensor | tf.Tensor[]>(
+  model: DecodableModel<M>,
+  texts: readonly string[],
+  batchSize = 256,
+): string[] {
   const out: string[] = [];
   for (let i = 0; i < texts.length; i += batchSize) {
     const chunk = texts.slice(i, i + batchSize);

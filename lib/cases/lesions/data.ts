@@ -13,6 +13,9 @@ import { mulberry32, type Rng } from "../../random/prng.js";
 import { round4 } from "../../random/round.js";
 import { take } from "../../train/batches.js";
 
+/** The lesion contrast range (in σ) of the case's scans, training and test alike: `generateLesions`'s default. */
+export const LESIONS_CONTRAST: readonly [number, number] = [0.3, 0.6];
+
 /** Options of {@link generateLesions}. */
 export interface LesionsOptions {
   seed: number;
@@ -52,7 +55,7 @@ export function generateLesions(opts: LesionsOptions): LesionsSet {
   const side = opts.side ?? 32;
   const blur = opts.blur ?? 2;
   const [rLo, rHi] = opts.radius ?? [2, 4];
-  const [cLo, cHi] = opts.contrast ?? [0.3, 0.6];
+  const [cLo, cHi] = opts.contrast ?? LESIONS_CONTRAST;
   if (!Number.isInteger(opts.size) || opts.size < 1)
     throw new RangeError(`generateLesions: size must be a positive integer, got ${opts.size}`);
   if (!(side > 2 * rHi + 2))

@@ -160,7 +160,12 @@ export const lesionsExperiment = defineExperiment<LesionsConfig, LesionsArtifact
  * Trains one of the two models with Adam, evaluating on the held-out scans after each epoch. The attention model
  * shuffles by `childSeed(seed, "shuffle")`, the GAP ablation by `childSeed(seed, "gap/shuffle")`.
  */
-function lesionsFit(cnn: AttentionCnn, data: LesionsData, config: LesionsConfig, progress: ProgressMode) {
+export function lesionsFit(
+  cnn: AttentionCnn,
+  data: LesionsData,
+  config: LesionsConfig,
+  progress: ProgressMode,
+) {
   const attention = cnn.config.pooling === "softSpatial";
   return fitAdam({
     title: attention ? "lesions · attention pooling" : "lesions · global average pooling",

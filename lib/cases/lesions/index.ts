@@ -1,6 +1,7 @@
 // Case study: lesion detection, attention pooling vs global average pooling.
 export {
   generateLesions,
+  LESIONS_CONTRAST,
   type LesionsData,
   type LesionsOptions,
   type LesionsSet,
@@ -16,6 +17,7 @@ export {
   type LesionsEvaluation,
   lesionsEvaluate,
   lesionsExperiment,
+  lesionsFit,
   lesionsMetrics,
 } from "./experiment.js";
 export { type LesionsModelConfig, type LesionsPooling, lesionsModel } from "./model.js";

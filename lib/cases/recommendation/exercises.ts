@@ -4,6 +4,8 @@
  * the answer away. The checks draw their own users with `generateClicks` (fixed seeds), evaluate with
  * `recommendationEvaluate`, and free every model they build.
  */
+
+import { isRecord } from "../../exercises/answerGuards.js";
 import { defineExercises, type Verdict } from "../../exercises/exercise.js";
 import { countParameters, sameWeights } from "../../train/variables.js";
 import { CLICKS_DEFAULTS, type ClickSet, generateClicks } from "./data.js";
@@ -18,8 +20,6 @@ const CHECK_USERS = { seed: 7, size: 500 } as const;
 const REVERSE_USERS = { seed: 3, size: 40 } as const;
 
 const METRIC_NAMES = ["auc", "attn.recentMatchMass", "attn.earlierMatchMass"] as const;
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
 
 /** The answer's `model` as a target-attention recommender for the case's catalogue, or a hint. */
 function caseModel(model: unknown, what: string): TargetAttentionRecommender | string {
@@ -42,7 +42,7 @@ function caseModel(model: unknown, what: string): TargetAttentionRecommender | s
 
 /** Exercise 1: a trained hiddenSize = 2 target-attention model and its parameter count. */
 function smallScorer(answer: unknown): Verdict {
-  if (!isObject(answer) || !("model" in answer) || !("parameters" in answer)) {
+  if (!isRecord(answer) || !("model" in answer) || !("parameters" in answer)) {
     return { right: false, hint: "the answer should be an object { model, parameters }" };
   }
   const model = caseModel(answer.model, "model");
@@ -96,7 +96,7 @@ function smallScorer(answer: unknown): Verdict {
 
 /** The answer's metrics as the three numbers of `recommendationEvaluate`, or a hint. */
 function asMetrics(metrics: unknown): Record<(typeof METRIC_NAMES)[number], number> | string {
-  if (!isObject(metrics) || !METRIC_NAMES.every((k) => typeof metrics[k] === "number")) {
+  if (!isRecord(metrics) || !METRIC_NAMES.every((k) => typeof metrics[k] === "number")) {
     return `metrics should be what recommendationEvaluate(…).metrics returns: { ${METRIC_NAMES.join(", ")} }`;
   }
   if (!METRIC_NAMES.every((k) => Number.isFinite(metrics[k]))) {
@@ -110,7 +110,7 @@ const sameMetrics = (a: Record<string, number>, b: Record<string, number>) =>
 
 /** Exercise 2: the trained din evaluated on users whose relevance is decided by the last 6 clicks. */
 function recentSix(answer: unknown): Verdict {
-  if (!isObject(answer) || !("model" in answer) || !("metrics" in answer)) {
+  if (!isRecord(answer) || !("model" in answer) || !("metrics" in answer)) {
     return { right: false, hint: "the answer should be an object { model, metrics }" };
   }
   const model = caseModel(answer.model, "model");
@@ -162,7 +162,7 @@ function reversalHint(reverse: (split: ClickSet) => unknown): string | null {
     return "reverseHistories changed the split it was given: copy each row before reversing it (.reverse() works in place)";
   }
   const want = reversed(split);
-  if (!isObject(out) || !Array.isArray(out.history) || !Array.isArray(out.historyCategory)) {
+  if (!isRecord(out) || !Array.isArray(out.history) || !Array.isArray(out.historyCategory)) {
     return "reverseHistories should return a split like the one it gets: { history, historyCategory, candidate, … }";
   }
   const flipped = [...split.history].reverse();
@@ -185,7 +185,7 @@ function reversalHint(reverse: (split: ClickSet) => unknown): string | null {
 
 /** Exercise 3: reverse the histories; mean pooling's AUC change, and which model's AUC falls. */
 function reverseOrder(answer: unknown): Verdict {
-  if (!isObject(answer) || !["reverseHistories", "meanChange", "falls"].every((k) => k in answer)) {
+  if (!isRecord(answer) || !["reverseHistories", "meanChange", "falls"].every((k) => k in answer)) {
     return { right: false, hint: "the answer should be an object { reverseHistories, meanChange, falls }" };
   }
   const { reverseHistories, meanChange, falls } = answer;

@@ -5,14 +5,14 @@
  * its own split and recomputes the learner's R² with `timeSeriesEvaluate`, 3 counts the stock training windows
  * of two window lengths with the stocks case's data functions (`stockSplits`, drawing data only).
  */
+
+import { isRecord } from "../../exercises/answerGuards.js";
 import { defineExercises, type Verdict } from "../../exercises/exercise.js";
 import type { TemporalAttentionForecaster } from "../../models/temporalForecaster.js";
 import { loadStockPrices, stockSplits } from "../stocks/data.js";
 import { type LaggedSeries, laggedSeries } from "./data.js";
 import { TIME_SERIES_DEFAULTS, timeSeriesEvaluate } from "./experiment.js";
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** Pearson correlation of two equally long arrays (0 when one of them is constant). */
@@ -87,7 +87,7 @@ function lag12Index(answer: unknown): Verdict {
 /** A split's shape: windows `x` of equal length, one target per window, a lag index. */
 function isSplit(v: unknown): v is LaggedSeries {
   return (
-    isObject(v) &&
+    isRecord(v) &&
     Array.isArray(v.x) &&
     v.x.length > 0 &&
     v.x.every((w) => Array.isArray(w) && w.every((step) => Array.isArray(step))) &&
@@ -157,7 +157,7 @@ function reverseWindowsHint(fn: (split: LaggedSeries) => unknown): string | unde
 }
 
 function reversal(answer: unknown): Verdict {
-  if (!isObject(answer)) {
+  if (!isRecord(answer)) {
     return { right: false, hint: "the answer is an object { reverseWindows, model, test, r2 }" };
   }
   const { reverseWindows, model, test, r2 } = answer;
@@ -168,7 +168,7 @@ function reversal(answer: unknown): Verdict {
     };
   }
   const m = model as Partial<TemporalAttentionForecaster> | undefined;
-  if (!isObject(m) || typeof m.applyWithAttention !== "function" || !Number.isInteger(m.window)) {
+  if (!isRecord(m) || typeof m.applyWithAttention !== "function" || !Number.isInteger(m.window)) {
     return {
       right: false,
       hint: "`model` should be the trained part-1 model (a TemporalAttentionForecaster)",
@@ -217,7 +217,7 @@ function stockTrainWindows(answer: unknown): Verdict {
   const windows = [3, 24] as const;
   const what =
     "the answer is an object { 3: count, 24: count }: the number of training windows for each window length";
-  if (!isObject(answer)) return { right: false, hint: what };
+  if (!isRecord(answer)) return { right: false, hint: what };
   const given = windows.map((w) => answer[w]);
   if (!given.every((v) => typeof v === "number" && Number.isInteger(v) && v >= 0)) {
     return { right: false, hint: what };
