@@ -30,7 +30,7 @@ export function barChart(
   const where = "barChart";
   const n = checkVector("values", values, where);
   const names = checkLabels("labels", labels, n, "values", [n], where);
-  const labelAxis = indexField("i", opts.xTitle ?? null, names);
+  const labelAxis = indexField("i", opts.xTitle ?? null, names, opts.horizontal ? "y" : "x");
   const valueAxis = { field: "value", type: "quantitative" as const, title: opts.yTitle ?? "value" };
   const size = opts.size ?? 200;
   return {

@@ -1,6 +1,6 @@
 // A grid of attention heatmaps, one panel per head (and per layer), as in the multi-head figures of
 // Vaswani et al. 2017 (figs. 3–5): one row of panels per layer, one column per head, a shared colour scale.
-import { colorDomain, indexField } from "./heatmap.js";
+import { colorDomain, indexField, valueLegend } from "./heatmap.js";
 import { type ColorScheme, type Datum, type TopLevelFacetSpec, VEGA_LITE_SCHEMA } from "./spec.js";
 import { checkLabels, checkMatrix, describe, type Label, labelExpr, shapeText } from "./validate.js";
 
@@ -84,18 +84,21 @@ export function headGrid(
       height: { step: 18 },
       mark: { type: "rect" },
       encoding: {
-        x: indexField("col", opts.xTitle ?? "keys", cols, 1),
-        y: indexField("row", opts.yTitle ?? "queries", rows),
+        x: indexField("col", opts.xTitle ?? "keys", cols, "x", 1),
+        y: indexField("row", opts.yTitle ?? "queries", rows, "y"),
         color: {
           field: "value",
           type: "quantitative",
           title: valueTitle,
           scale: { scheme: opts.scheme ?? "blues", ...(domain === undefined ? {} : { domain }) },
+          legend: valueLegend(valueTitle),
         },
         tooltip: [
           { field: "layer", type: "ordinal", title: "layer" },
           { field: "head", type: "ordinal", title: "head" },
+          { field: "row", type: "ordinal", title: "row" },
           { field: "query", type: "nominal", title: opts.yTitle ?? "queries" },
+          { field: "col", type: "ordinal", title: "column" },
           { field: "key", type: "nominal", title: opts.xTitle ?? "keys" },
           { field: "value", type: "quantitative", title: valueTitle, format: ".4f" },
         ],

@@ -8,6 +8,7 @@ import {
   type UnitSpec,
   VEGA_LITE_SCHEMA,
 } from "./spec.js";
+import { TITLE_FONT_SIZE, textLimit } from "./labels.js";
 import { checkLabels, checkMatrix, type Label, labelExpr } from "./validate.js";
 
 /** Options of {@link attentionHeatmap}. */
@@ -43,7 +44,9 @@ const VALUES_MAX_SIDE = 10;
 /**
  * Builds a vega-lite heatmap of attention weights, rows = queries, columns = keys.
  * Data rows are `{row, col, query, key, value}`; axes run over the indices `row`/`col` and print the labels,
- * so repeated tokens stay distinct and in order. The tooltip shows row, query, col, key and value.
+ * so repeated tokens stay distinct and in order. Row labels are drawn level, column labels longer than 4
+ * characters at -45°, and none is cut short. Every cell (its rect and its printed value) has a tooltip: row,
+ * query, column, key and value, shown by interactive renderers (JupyterLab, vega-embed).
  * @param weights `[T, S]` finite numbers.
  * @example
  * const spec = attentionHeatmap([[0.9, 0.1], [0.3, 0.7]], { rowLabels: ["the", "cat"], colLabels: ["le", "chat"] });
@@ -69,8 +72,9 @@ export function attentionHeatmap(
     width: opts.width ?? { step },
     height: opts.height ?? { step },
     encoding: {
-      x: indexField("col", opts.xTitle ?? "keys", cols),
-      y: indexField("row", opts.yTitle ?? "queries", rows),
+      x: indexField("col", opts.xTitle ?? "keys", cols, "x"),
+      y: indexField("row", opts.yTitle ?? "queries", rows, "y"),
+      tooltip: cellTooltip(opts),
     },
     layer,
     config: { view: { stroke: null }, axis: { grid: false } },
@@ -90,16 +94,39 @@ export function heatmapData(
 
 /**
  * An ordinal axis over an index field that prints `labels[index]` (keeps duplicates apart, order fixed).
- * Labels longer than `maxFlat` characters are drawn at -45° so that neighbours do not overlap.
+ * On `x`, labels longer than `maxFlat` characters are drawn at -45° so that neighbours do not overlap; on `y`
+ * they stay level. The label limit leaves room for the longest label, so none is cut with "…".
  */
 export function indexField(
   field: string,
   title: string | null,
   labels: readonly string[],
+  along: "x" | "y",
   maxFlat = 4,
 ): FieldDef {
-  const labelAngle = labels.some((l) => l.length > maxFlat) ? -45 : 0;
-  return { field, type: "ordinal", title, axis: { labelExpr: labelExpr(labels), labelAngle } };
+  const labelAngle = along === "x" && labels.some((l) => l.length > maxFlat) ? -45 : 0;
+  return {
+    field,
+    type: "ordinal",
+    title,
+    axis: { labelExpr: labelExpr(labels), labelAngle, labelLimit: textLimit(labels) },
+  };
+}
+
+/** The hover tooltip of a heatmap cell: row index, query label, column index, key label and value. */
+export function cellTooltip(opts: Pick<HeatmapOptions, "xTitle" | "yTitle" | "valueTitle">): FieldDef[] {
+  return [
+    { field: "row", type: "ordinal", title: "row" },
+    { field: "query", type: "nominal", title: opts.yTitle ?? "queries" },
+    { field: "col", type: "ordinal", title: "column" },
+    { field: "key", type: "nominal", title: opts.xTitle ?? "keys" },
+    { field: "value", type: "quantitative", title: opts.valueTitle ?? "weight", format: ".4f" },
+  ];
+}
+
+/** The colour legend of a heatmap: its title (the value's name) is never cut. */
+export function valueLegend(valueTitle: string): { titleLimit: number } {
+  return { titleLimit: textLimit([valueTitle], TITLE_FONT_SIZE) };
 }
 
 /** The colour domain: given, `[0, 1]` for weights, or `undefined` (vega picks the data range). */
@@ -126,14 +153,13 @@ function heatmapRectLayer(opts: HeatmapOptions, domain: [number, number] | undef
   return {
     mark: { type: "rect" },
     encoding: {
-      color: { field: "value", type: "quantitative", title: valueTitle, scale },
-      tooltip: [
-        { field: "row", type: "ordinal", title: "row" },
-        { field: "query", type: "nominal", title: opts.yTitle ?? "queries" },
-        { field: "col", type: "ordinal", title: "col" },
-        { field: "key", type: "nominal", title: opts.xTitle ?? "keys" },
-        { field: "value", type: "quantitative", title: valueTitle, format: ".4f" },
-      ],
+      color: {
+        field: "value",
+        type: "quantitative",
+        title: valueTitle,
+        scale,
+        legend: valueLegend(valueTitle),
+      },
     },
   };
 }

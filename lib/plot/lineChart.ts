@@ -1,5 +1,6 @@
 // Line charts of one or more named series (loss and accuracy curves, positional-encoding waves).
-import { type Datum, type TopLevelUnitSpec, VEGA_LITE_SCHEMA } from "./spec.js";
+import { textLimit } from "./labels.js";
+import { type AxisDef, type Datum, type TopLevelUnitSpec, VEGA_LITE_SCHEMA } from "./spec.js";
 import { checkVector, describe } from "./validate.js";
 
 /** One named series; `x` and `y` have the same length. */
@@ -22,6 +23,11 @@ export interface LineChartOptions {
   width?: number;
   /** Pixels; default 240. */
   height?: number;
+  /**
+   * Whole-number x ticks (`tickMinStep: 1`, format `"d"`), as epochs and steps need; default when every x is
+   * an integer (the record form's `0..n-1` included).
+   */
+  integerX?: boolean;
 }
 
 /** Most samples per series for which points are drawn by default. */
@@ -29,7 +35,8 @@ const POINTS_MAX = 30;
 
 /**
  * Builds a vega-lite line chart. A record `{name: y[]}` uses `x = 0, 1, …, n-1`.
- * Series keep their given order (colour and legend); a single series has no legend.
+ * Series keep their given order (colour and legend); a single series has no legend, and legend labels are
+ * never cut. When every x is an integer (epochs, steps, positions) the x axis has whole-number ticks only.
  * @example
  * const spec = lineChart({ train: [1.2, 0.8, 0.5], valid: [1.3, 1.0, 0.9] }, { xTitle: "epoch", yTitle: "loss" });
  * spec.data.values[0]; // { series: "train", x: 0, y: 1.2 }
@@ -41,6 +48,8 @@ export function lineChart(
   const list = toSeriesList(series);
   const names = list.map((s) => s.name);
   const points = opts.points ?? list.every((s) => s.x.length <= POINTS_MAX);
+  const integerX = opts.integerX ?? list.every((s) => s.x.every(Number.isInteger));
+  const xAxis: AxisDef | undefined = integerX ? { tickMinStep: 1, format: "d" } : undefined;
   return {
     $schema: VEGA_LITE_SCHEMA,
     ...(opts.title === undefined ? {} : { title: opts.title }),
@@ -49,14 +58,20 @@ export function lineChart(
     height: opts.height ?? 240,
     mark: { type: "line", point: points, tooltip: true },
     encoding: {
-      x: { field: "x", type: "quantitative", title: opts.xTitle ?? "step", scale: { zero: false } },
+      x: {
+        field: "x",
+        type: "quantitative",
+        title: opts.xTitle ?? "step",
+        scale: { zero: false },
+        ...(xAxis === undefined ? {} : { axis: xAxis }),
+      },
       y: { field: "y", type: "quantitative", title: opts.yTitle ?? "value", scale: { zero: false } },
       color: {
         field: "series",
         type: "nominal",
         title: null,
         sort: names,
-        ...(names.length === 1 ? { legend: null } : {}),
+        legend: names.length === 1 ? null : { labelLimit: textLimit(names) },
       },
     },
   };

@@ -15,8 +15,21 @@ export interface AxisDef {
   title?: string | null;
   labelExpr?: string;
   labelAngle?: number;
+  /** Pixels after which a label is cut with "…" (vega's default 180). */
+  labelLimit?: number;
   orient?: "top" | "bottom" | "left" | "right";
   format?: string;
+  /** Least distance between ticks in data units (1: whole-number ticks). */
+  tickMinStep?: number;
+}
+
+/** Legend options used by the builders. */
+export interface LegendDef {
+  title?: string | null;
+  /** Pixels after which a label is cut with "…" (vega's default 160). */
+  labelLimit?: number;
+  /** Pixels after which the title is cut with "…" (vega's default 180). */
+  titleLimit?: number;
 }
 
 /** Colour schemes offered for heatmaps (vega scheme names: sequential, then diverging for signed scores). */
@@ -58,7 +71,7 @@ export interface FieldDef {
   title?: string | null;
   axis?: AxisDef | null;
   scale?: ScaleDef;
-  legend?: { title?: string | null } | null;
+  legend?: LegendDef | null;
   sort?: string[] | "ascending" | "descending" | null;
   format?: string;
 }

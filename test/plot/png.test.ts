@@ -1,6 +1,7 @@
 /** PNG rendering of chart SVGs (resvg, offline): size, real pixels, text drawn in the bundled font, bad inputs. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { CHART_FONT_FAMILY, findChartFonts } from "../../lib/plot/fonts.js";
 import {
   attentionHeatmap,
   headGrid,
@@ -9,7 +10,6 @@ import {
   svgToPng,
   toSvg,
 } from "../../lib/plot/index.js";
-import { CHART_FONT_FAMILY, findChartFonts } from "../../lib/plot/fonts.js";
 import { decodePng, pixelsDiffering, pixelsUnlike, pngSize, svgSize } from "./pngDecode.js";
 
 const tokens = ["the", "cat", "sat", "on", "the", "mat"];

@@ -54,8 +54,9 @@ test("attentionHeatmap keeps rows top-to-bottom and repeated labels distinct", (
   assert.equal(spec.encoding?.x?.field, "col");
   assert.equal(spec.encoding?.x?.axis?.labelExpr, '["the","cat","sat","on","the","mat"][datum.value]');
   assert.equal(spec.layer.length, 2, "≤ 10×10 prints values by default");
+  // The tooltip sits in the shared encoding: the rect and the printed value both carry it.
   assert.deepEqual(
-    spec.layer[0]!.encoding.tooltip?.map((t) => t.field),
+    spec.encoding?.tooltip?.map((t) => t.field),
     ["row", "query", "col", "key", "value"],
   );
 });

@@ -13,6 +13,7 @@ import {
 } from "../../lib/plot/index.js";
 import { stableIds } from "../../lib/plot/svg.js";
 import { matchTextSnapshot } from "./snapshot.js";
+import { svgTexts } from "./svgTexts.js";
 
 const small = [
   [0.7, 0.2, 0.1, 0],
@@ -24,16 +25,6 @@ const smallOpts = { rowLabels: ["the", "cat", "the"], colLabels: ["le", "chat", 
 /** How many marks vega describes with this aria role, e.g. "rect mark", "text mark", "line mark", "point", "bar". */
 function count(svg: string, role: string): number {
   return svg.split(`aria-roledescription="${role}"`).length - 1;
-}
-
-/** The texts of a group class, e.g. "role-axis-label". */
-function texts(svg: string, role: string): string[] {
-  const out: string[] = [];
-  for (const group of svg.split(`class="mark-text ${role}"`).slice(1)) {
-    const body = group.slice(0, group.indexOf("</g>"));
-    for (const m of body.matchAll(/<text[^>]*>([^<]*)<\/text>/g)) out.push(m[1]!);
-  }
-  return out;
 }
 
 test("every builder compiles with vega-lite without warnings", () => {
@@ -67,12 +58,12 @@ test("heatmap SVG: one rect and one value per cell, labels in order (duplicates 
   assert.ok(svg.startsWith("<svg"));
   assert.equal(count(svg, "rect mark"), 12);
   assert.equal(count(svg, "text mark"), 12);
-  const labels = texts(svg, "role-axis-label");
+  const labels = svgTexts(svg, "role-axis-label");
   assert.deepEqual(
     labels.filter((l) => !/^\d/.test(l)),
     ["le", "chat", "le", ".", "the", "cat", "the"],
   );
-  assert.match(svg, /aria-label="keys: 3; queries: 1; weight: 0.25; row: 1; col: 3"/);
+  assert.match(svg, /aria-label="keys: 3; queries: 1; weight: 0.25; row: 1; column: 3"/);
 });
 
 test("heatmap SVG is deterministic and matches the stored snapshot", async () => {
