@@ -16,14 +16,19 @@ Folders expand to their *.ipynb files (recursively, sorted by path, skipping the
                                 a finite number for a number, any text for a string (else JSON)
   --timeout SECONDS             per-cell limit, 0 = none (default: 300; at most 86400 = 24 h)
   --kernel-start-timeout SECONDS  (default: 60; more than 0, at most 3600)
-  --html                        also write a standalone HTML page next to each executed copy
+  --html                        also write an HTML page next to each executed copy (math rendered,
+                                live charts over their static SVG, contents, previous/next links), and
+                                DIR/index.html (the course map and every page's status) with DIR/_attnlab/
+                                (KaTeX's stylesheet and fonts, the chart scripts); offline, opens from file://
   -h, --help                    this text
 
 Outputs: the runner writes only its own files. Before any kernel starts it resolves real paths (symbolic
 links followed) and stops with an error if an executed copy or HTML page would land on an input notebook,
 on another notebook's output, or on an existing file that is not a previous output of the same notebook
 (recorded in metadata.attnlab_run.source / <meta name="attnlab-source">). A previous output of the same
-notebook is replaced atomically. Only --inplace writes over a source notebook.
+notebook is replaced atomically. Only --inplace writes over a source notebook. DIR/index.html and
+DIR/_attnlab/ are likewise refused when they are not the runner's own (its <meta name="attnlab-index">, its
+_attnlab/MANIFEST.json); in _attnlab/ only the files its manifest lists are written, nothing is deleted.
 `;
 
 /** The flags of `attnlab run`. */

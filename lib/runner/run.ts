@@ -1,13 +1,15 @@
 // `attnlab run`: plans every notebook's outputs and parameters, runs each on its own kernel, reports failures and a
 // summary table.
 import { existsSync } from "node:fs";
-import { basename } from "node:path";
+import { basename, resolve } from "node:path";
 import { checkOptions, opt } from "../check/options.js";
 import { writeFileAtomic } from "../io/writeFileAtomic.js";
 import { type RunNotebookResult, runNotebook } from "./execute.js";
-import { notebookToHtml } from "./html.js";
+import { notebookToHtml, type PageNav, pageHref } from "./html.js";
 import { readNotebook } from "./notebook.js";
+import { assetsHref, planPageAssets, writePageAssets } from "./pageAssets.js";
 import { resolveParameters } from "./parameters.js";
+import { planSiteIndex, type SitePage, writeSiteIndex } from "./siteIndex.js";
 import { planTargets, type Target } from "./targets.js";
 
 export { expandNotebooks, outputPathFor } from "./targets.js";
@@ -109,6 +111,16 @@ function planParameters(targets: Target[], parameters: Record<string, unknown>):
   });
 }
 
+/** The links of target `i`'s page: the entry page, and the pages of the targets before and after it. */
+function navOf(targets: Target[], i: number, index: string): PageNav {
+  const from = targets[i]!.html!;
+  const link = (t: Target | undefined) =>
+    t === undefined ? undefined : { href: pageHref(from, t.html!), title: basename(t.input, ".ipynb") };
+  const prev = link(targets[i - 1]);
+  const next = link(targets[i + 1]);
+  return { index: pageHref(from, index), ...(prev ? { prev } : {}), ...(next ? { next } : {}) };
+}
+
 /**
  * Runs every notebook in `options.paths`, one kernel each, and prints the summary table. Options, outputs
  * (see `planTargets`) and parameters are all checked before the first kernel starts.
@@ -120,12 +132,28 @@ export async function runNotebooks(options: RunOptions): Promise<RunSummary> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const targets = planTargets(options.paths, { ...options, cwd });
   const parameters = planParameters(targets, options.parameters);
+  // The pages' stylesheet and fonts, in the output folder (a page written in place carries them inline).
+  // With an output folder, the folder's entry page too, and each page's links to its neighbours.
+  const site = options.html && !options.inplace && targets.length > 0;
+  const assets = site ? planPageAssets(resolve(cwd, options.outDir)) : undefined;
+  const index = site ? planSiteIndex(resolve(cwd, options.outDir)) : undefined;
+  if (assets !== undefined) writePageAssets(assets);
   const results: RunNotebookResult[] = [];
   for (const [i, target] of targets.entries()) {
     if (options.signal?.aborted) break;
-    const result = await runTarget(target, parameters[i]!, options, log);
+    const look = { assets, nav: index !== undefined ? navOf(targets, i, index) : undefined };
+    const result = await runTarget(target, parameters[i]!, options, log, look);
     results.push(result);
     reportFailure(result, log);
+  }
+  if (index !== undefined && assets !== undefined) {
+    const pages: SitePage[] = targets.map((t, i) => ({
+      input: t.input,
+      real: t.real,
+      html: t.html!,
+      ...(results[i] !== undefined ? { result: results[i] } : {}),
+    }));
+    writeSiteIndex(index, pages, assets);
   }
   print("");
   print(formatTable(results));
@@ -139,8 +167,15 @@ async function runTarget(
   parameters: Record<string, unknown>,
   options: RunOptions,
   log: (line: string) => void,
+  look: { assets: string | undefined; nav: PageNav | undefined },
 ): Promise<RunNotebookResult> {
   const { input, real, output, html, source } = target;
+  const page = (nb: Parameters<typeof notebookToHtml>[0], path: string) =>
+    notebookToHtml(nb, basename(input), {
+      source,
+      ...(look.assets !== undefined ? { assets: assetsHref(path, look.assets) } : {}),
+      ...(look.nav !== undefined ? { nav: look.nav } : {}),
+    });
   try {
     const result = await runNotebook({
       input: real,
@@ -151,9 +186,7 @@ async function runTarget(
       kernelStartTimeoutS: options.kernelStartTimeoutS,
       log: (line) => log(line.replace(real, input)),
       ...(options.signal ? { signal: options.signal } : {}),
-      ...(html
-        ? { onWritten: (nb) => writeFileAtomic(html, notebookToHtml(nb, basename(input), { source })) }
-        : {}),
+      ...(html ? { onWritten: (nb) => writeFileAtomic(html, page(nb, html)) } : {}),
     });
     result.input = input;
     return result;

@@ -213,6 +213,31 @@ if (!existsSync(CHROMIUM)) {
       assert.match((await page.textContent('[data-step="Q"] .readout')) ?? "", /^\s*$/); // Q has no key axis
     });
 
+    test("each trace step's equation is rendered by KaTeX, with no TeX source shown", async () => {
+      const equations = await page.evaluate(() =>
+        Array.from(document.querySelectorAll("#trace .equation")).map((e) => {
+          const shown = e.cloneNode(true) as HTMLElement;
+          for (const hidden of Array.from(shown.querySelectorAll(".katex-mathml"))) hidden.remove();
+          return {
+            tex: e.getAttribute("data-tex") ?? "",
+            katex: e.querySelector(".katex-html") !== null && e.querySelector(".katex-error") === null,
+            text: shown.textContent ?? "",
+            font: getComputedStyle(e.querySelector(".katex") ?? e).fontFamily,
+          };
+        }),
+      );
+      assert.ok(equations.length >= 3, `${equations.length} equations`);
+      for (const eq of equations) {
+        assert.ok(eq.katex, `not rendered by KaTeX: ${eq.tex}`);
+        assert.doesNotMatch(eq.text, /\\[a-zA-Z]+|\^\{|_\{/, `TeX source shown: ${eq.text}`);
+        assert.match(eq.font, /KaTeX_Main/, "KaTeX's stylesheet is not bundled");
+      }
+      assert.ok(
+        equations.some((eq) => /\\top/.test(eq.tex)),
+        "the scores step's equation (Q K^⊤) is among them",
+      );
+    });
+
     test("the heatmaps are drawn (screenshots are not blank)", async () => {
       const weights = await page
         .locator('[data-step="weights"] canvas')
@@ -280,6 +305,7 @@ if (!existsSync(CHROMIUM)) {
       await guide.goto(`${lab.url}guide.html#formula-index`);
       await guide.waitForSelector('#guide-page[data-slug="formula-index"]');
       assert.match((await guide.textContent("#guide-page")) ?? "", /S000-F1/);
+      assert.ok((await guide.locator("#guide-page .katex").count()) >= 1, "the index's math ($c_j$) is KaTeX");
       await guide.screenshot({ path: join(SHOTS, "guide-formula-index.png") });
       await guide.close();
     });

@@ -2,13 +2,14 @@
  * Vite plugin: the guide pages, rendered from README.md and docs/*.md to HTML at build time (marked, GFM) and
  * served to the guide page as the virtual module `virtual:attnlab-guide`. Links between the markdown files
  * become links between guide pages; links to other repository files (notebooks, code) become plain text, since
- * the site does not serve them. Follows Vite's virtual-module convention (`\0` prefix) and marked's
+ * the site does not serve them. Math (`$…$`, `$$…$$`) is rendered by KaTeX at build time. Follows Vite's virtual-module convention (`\0` prefix) and marked's
  * `walkTokens`/renderer extensions.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join, posix } from "node:path";
 import { Marked, type Tokens } from "marked";
 import type { Plugin } from "vite";
+import { mathExtensions, renderTex } from "../../../lib/runner/math.js";
 import type { GuidePage } from "../src/guideTypes.js";
 
 const VIRTUAL_ID = "virtual:attnlab-guide";
@@ -34,7 +35,7 @@ export function headingId(text: string): string {
 
 /** Renders one markdown file whose repository path is `path`; `slugs` maps repository paths to guide slugs. */
 export function renderGuidePage(markdown: string, path: string, slugs: Map<string, string>): string {
-  const marked = new Marked({ gfm: true, async: false });
+  const marked = new Marked({ gfm: true, async: false, extensions: mathExtensions(renderTex) });
   const repoPath = (file: string) => posix.normalize(posix.join(posix.dirname(path), file));
   const target = (href: string): string | undefined => {
     if (/^[a-z]+:/i.test(href)) return href; // absolute URL: unchanged

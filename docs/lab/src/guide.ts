@@ -2,6 +2,7 @@
  * The guide page: a table of contents of the rendered markdown pages and the page named by the URL fragment
  * (`guide.html#formula-index`, `#backends/some-anchor`). The HTML was rendered at build time (build/guidePages.mts).
  */
+import "katex/dist/katex.min.css";
 import pages from "virtual:attnlab-guide";
 
 function show(): void {

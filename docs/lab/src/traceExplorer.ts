@@ -4,6 +4,8 @@
  * as linked heatmaps. The numbers are the tier-1 numbers: the page calls `attend` itself and publishes the
  * inputs and every step, exactly, in `data-trace`.
  */
+import katex from "katex";
+import "katex/dist/katex.min.css";
 import { type AttendOptions, type AttentionTrace, attend, type ScoreName } from "../../../lib/math/index.js";
 import { mulberry32 } from "../../../lib/random/prng.js";
 import { el, labelled, messageOf, numberInput, select } from "./dom.js";
@@ -184,7 +186,7 @@ export class TraceExplorer {
       const [rowAxis, colAxis] = AXES[name] ?? ["query", "key"];
       const map = new HeatmapView({ name, title, rowAxis, colAxis, bus: this.bus });
       map.set(matrix, labels[rowAxis], labels[colAxis]);
-      if (equation) map.element.append(el("code", { class: "equation" }, equation));
+      if (equation) map.element.append(equationElement(equation));
       return map.element;
     };
     const inputRow = el("div", { class: "map-row" });
@@ -194,4 +196,11 @@ export class TraceExplorer {
       stepRow.append(view(st.name, st.value, `${st.name}  [${st.shape.join(" × ")}]`, st.equation));
     this.views.replaceChildren(el("h3", {}, "inputs"), inputRow, el("h3", {}, "trace steps"), stepRow);
   }
+}
+
+/** A step's equation (TeX from the tier-1 trace) rendered by KaTeX; TeX it cannot parse shows as its source. */
+function equationElement(tex: string): HTMLElement {
+  const span = el("span", { class: "equation", "data-tex": tex });
+  katex.render(tex, span, { throwOnError: false, trust: false, strict: "ignore", output: "htmlAndMathml" });
+  return span;
 }
