@@ -1,6 +1,7 @@
 // `npm run lab`: builds the browser lab (docs/lab, vite.config.mts) into out/lab-site/ and serves it on
 // http://127.0.0.1:5178/ until interrupted, with out/models/ (models saved by notebooks, `modelFiles`) at
-// /models/. `npm run lab:build` (--build-only) only builds.
+// /models/ and the course pages of `npm start` (out/index.html and its pages) at /course/.
+// `npm run lab:build` (--build-only) only builds.
 // Options: --port N (0: any free port), --no-build (serve the existing build).
 import { existsSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
@@ -60,10 +61,10 @@ else if (!existsSync(join(outDir, "lab.html"))) {
 if (args.serve) {
   const { url, close } = await serveStatic(outDir, {
     port: args.port,
-    mounts: { "/models/": join(root, "out", "models") },
+    mounts: { "/models/": join(root, "out", "models"), "/course/": join(root, "out") },
   });
   console.log(
-    `lab: serving ${relative(root, outDir)}/ at ${url} (lab: ${url}lab.html, guide: ${url}guide.html); Ctrl-C stops`,
+    `lab: serving ${relative(root, outDir)}/ at ${url} (lab: ${url}lab.html, guide: ${url}guide.html, course pages of npm start: ${url}course/); Ctrl-C stops`,
   );
   const stop = () => close().then(() => process.exit(0));
   process.on("SIGINT", stop);

@@ -20,6 +20,7 @@ const TYPES = {
   ".svg": "image/svg+xml",
   ".png": "image/png",
   ".map": "application/json",
+  ".woff2": "font/woff2",
 };
 
 /** The interfaces the server may bind to, and the host names a request may use for them. */

@@ -5,7 +5,8 @@
 # nbconvert has no parameters, so each runs as a copy with `quick = true;` injected after its parameters
 # cell (what papermill and `attnlab run -p quick true` do). Every notebook runs under attnlab's own runner
 # in test/notebooks.test.ts; this script checks that Jupyter's client drives the same kernel. Also checks a
-# copy installed by `attnlab kernel install --prefix`. Fails on the first error. Needs `npm ci` first.
+# copy installed by `attnlab kernel install --prefix`, and what nbconvert's HTML export shows (see the end).
+# Fails on the first error. Needs `npm ci` first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -80,3 +81,37 @@ for nb in "${notebooks[@]}"; do
 done
 run attnlab-installed test/runner/fixtures/good.ipynb
 echo "nbconvert-check: ${#notebooks[@]} notebooks ok under nbconvert"
+
+# Jupyter's HTML export of an executed notebook, checked for what it shows. Upstream nbconvert 6.5 (Debian's)
+# empties every inline SVG (its cleaner strips SVG contents), so charts come out blank; each chart output also
+# carries a PNG, which the export shows when told to prefer it. Math is left to MathJax, which the page loads
+# from Debian's libjs-mathjax (file:///usr/share/javascript/mathjax): TeX source where that is not installed.
+# `attnlab run --html` renders both itself (math with KaTeX, live charts over their SVG).
+executed="$tmp/out/attnlab/notebooks/02-scoring-functions.ipynb"
+png_first="['text/html','text/markdown','image/png','image/jpeg','image/svg+xml','text/latex','text/plain']"
+"$python" -m jupyter nbconvert --to html --output-dir "$tmp/html" --output default "$executed" 2>"$tmp/log" ||
+  { cat "$tmp/log" >&2; echo "nbconvert-check: FAILED nbconvert --to html" >&2; exit 1; }
+"$python" -m jupyter nbconvert --to html --output-dir "$tmp/html" --output png-first \
+  --NbConvertBase.display_data_priority="$png_first" "$executed" 2>"$tmp/log" ||
+  { cat "$tmp/log" >&2; echo "nbconvert-check: FAILED nbconvert --to html (PNG first)" >&2; exit 1; }
+"$python" - "$executed" "$tmp/html/default.html" "$tmp/html/png-first.html" <<'PY'
+import json, os, re, sys
+nb = json.load(open(sys.argv[1]))
+charts = sum("image/svg+xml" in o.get("data", {}) and "image/png" in o.get("data", {})
+             for c in nb["cells"] for o in c.get("outputs", []))
+default, png_first = open(sys.argv[2]).read(), open(sys.argv[3]).read()
+svgs = re.findall(r"<svg[\s\S]*?</svg>", default)
+blank = sum(1 for s in svgs if not re.search(r"<(path|rect|line|text)\b", s))
+pngs = len(re.findall(r'<img[^>]+src="data:image/png;base64,', png_first))
+mathjax = re.search(r'src="([^"]*mathjax[^"]*)"', default, re.I)
+local = mathjax and mathjax.group(1).startswith("file://")
+has_mathjax = local and os.path.exists(mathjax.group(1)[len("file://"):].split("?")[0])
+print(f"nbconvert-check: --to html: {charts} charts; default export: {blank} of {len(svgs)} inline SVGs blank "
+      f"(upstream nbconvert strips SVG contents); with PNG first "
+      f"(--NbConvertBase.display_data_priority): {pngs} of {charts} charts shown as PNG")
+print("nbconvert-check: --to html: math is left to MathJax at "
+      f"{mathjax.group(1) if mathjax else '(none)'}: "
+      f"{'installed' if has_mathjax else 'not installed here, so formulas show as TeX (apt-get install libjs-mathjax)'}")
+if charts == 0 or pngs != charts:
+    sys.exit(f"nbconvert-check: FAILED: the PNG-first export shows {pngs} of {charts} charts")
+PY

@@ -17,6 +17,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { after, describe, test } from "node:test";
 import { chromium } from "playwright-core";
 import { notebookToHtml, renderMimeBundle } from "../../lib/runner/html.js";
@@ -272,7 +273,37 @@ if (!existsSync(CHROMIUM)) {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
     }
-    assert.deepEqual(outside, [], "requests that left file://");
+    // The same pages from the lab's server (`npm run lab` serves out/ at /course/): the index and a page's math.
+    const { serveStatic } = await import(pathToFileURL(join(ROOT, "scripts", "labServe.mjs")).href);
+    const server: { url: string; close: () => Promise<void> } = await serveStatic(out, {
+      mounts: { "/course/": out },
+    });
+    const served = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "attnlab-chromium-")), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--headless", "--no-sandbox", "--no-first-run", "--disable-background-networking"],
+    });
+    try {
+      await served.route("**/*", (route) => {
+        const url = new URL(route.request().url());
+        if (url.hostname === "127.0.0.1" || url.protocol === "data:") return route.continue();
+        outside.push(url.href);
+        return route.abort();
+      });
+      const page = await served.newPage();
+      await page.goto(`${server.url}course/index.html`);
+      await page.click(`a[href="${pages[0]!.replace(/\.ipynb$/, ".html")}"]`);
+      await page.waitForSelector("figure.chart[data-live]", { timeout: 60_000 });
+      await page.evaluate(() => document.fonts.ready);
+      assert.ok(
+        await page.evaluate(() => document.fonts.check('16px "KaTeX_Main"')),
+        "KaTeX's fonts load from the lab's server",
+      );
+    } finally {
+      await served.close();
+      await server.close();
+    }
+    assert.deepEqual(outside, [], "requests that left file:// or localhost");
     assert.deepEqual(failed, [], "requests that failed (a missing font or stylesheet)");
   });
 }
