@@ -305,7 +305,10 @@ if (!existsSync(CHROMIUM)) {
       await guide.goto(`${lab.url}guide.html#formula-index`);
       await guide.waitForSelector('#guide-page[data-slug="formula-index"]');
       assert.match((await guide.textContent("#guide-page")) ?? "", /S000-F1/);
-      assert.ok((await guide.locator("#guide-page .katex").count()) >= 1, "the index's math ($c_j$) is KaTeX");
+      assert.ok(
+        (await guide.locator("#guide-page .katex").count()) >= 1,
+        "the index's math ($c_j$) is KaTeX",
+      );
       await guide.screenshot({ path: join(SHOTS, "guide-formula-index.png") });
       await guide.close();
     });
