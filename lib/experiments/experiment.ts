@@ -116,3 +116,16 @@ export function defineExperiment<C extends ExperimentConfig, A>(
 
 /** An experiment of any config (what a list of experiments, such as the case registry, holds). */
 export type AnyExperiment = Experiment<ExperimentConfig, unknown>;
+
+/**
+ * Checks a whole config of `experiment` the way `defineExperiment` checks its defaults (every key known, each
+ * value of its default's kind); returns it, or throws naming `where`, the key and what is allowed. For a case's
+ * exercise checks, which receive a config from the learner.
+ */
+export function checkConfigOf<C extends ExperimentConfig>(
+  where: string,
+  experiment: Experiment<C, unknown>,
+  config: C,
+): C {
+  return checkExperimentConfig(where, experiment, config);
+}

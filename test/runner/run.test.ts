@@ -88,10 +88,19 @@ test("a good notebook runs with -p parameters, display outputs and an HTML page"
   assert.deepEqual(nb.metadata.attnlab_run.parameters, { quick: true, label: "from-cli", steps: 4 });
   const html = readFileSync(outPath("good.html"), "utf8");
   assert.match(html, /<meta name="attnlab-source" content="[^"]*good\.ipynb">/);
-  assert.match(html, /<h1>Runner fixture: a notebook that passes<\/h1>/);
+  assert.match(
+    html,
+    /<h1 id="runner-fixture-a-notebook-that-passes">Runner fixture: a notebook that passes<\/h1>/,
+  );
   assert.match(html, /<img alt="figure" src="data:image\/svg\+xml;base64,/);
   assert.match(html, /<b>attention weights<\/b>/);
   assert.doesNotMatch(html, /(src|href)="https?:/);
+  assert.match(
+    html,
+    /<link rel="stylesheet" href="(\.\.\/)+_attnlab\/katex\.min\.css">/,
+    "the folder's KaTeX CSS",
+  );
+  assert.match(html, /<a href="(\.\.\/)+index\.html">course pages<\/a>/, "a link to the folder's index.html");
 });
 
 test("every kind of failure stops its notebook with the real error, a partial output and exit 1", async () => {

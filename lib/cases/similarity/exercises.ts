@@ -9,7 +9,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { defineExercises, type Verdict } from "../../exercises/exercise.js";
 import { asFiniteNumber } from "../../exercises/matrixAnswer.js";
-import { checkExperimentConfig } from "../../experiments/configSpec.js";
+import { checkConfigOf } from "../../experiments/experiment.js";
 import { attentionMask, maskedSoftmax } from "../../layers/attentionMask.js";
 import { attend } from "../../math/attend.js";
 import { allIndices } from "../../train/batches.js";
@@ -243,7 +243,7 @@ function wholeConfig(config: object): SimilarityConfig | string {
     return `config should be the notebook's config with one change ({ ...config, testTemplates: 4 }); it has no ${missing.join(", ")}`;
   }
   try {
-    return checkExperimentConfig("fourHeldOut", similarityExperiment, config as SimilarityConfig);
+    return checkConfigOf("fourHeldOut", similarityExperiment, config as SimilarityConfig);
   } catch (error) {
     return (error as Error).message;
   }
