@@ -1,15 +1,33 @@
 /** Tier 1: attention step by step on plain arrays. */
 export * from "./attend.js";
+export {
+  type AttentionWeights,
+  type BlockKind,
+  type BlockParameterCount,
+  blockParameterCount,
+  blockWeightsFromList,
+  type DecoderBlockWeights,
+  type EncoderBlockWeights,
+  type FeedForwardWeights,
+  type NormWeights,
+} from "./blockWeights.js";
+export { type CrossEntropyOptions, type CrossEntropyTrace, crossEntropy } from "./crossEntropy.js";
 export * from "./distribution.js";
+export * from "./embedding.js";
+export * from "./feedForward.js";
 export * from "./input.js";
 export * from "./inspect.js";
 export * from "./kernelPooling.js";
 export * from "./latex.js";
+export * from "./layerNorm.js";
 export * from "./mask.js";
 export * from "./maskedSoftmax.js";
 export * from "./matrix.js";
 export * from "./multiHead.js";
 export * from "./positional.js";
+export * from "./residual.js";
+export * from "./sampling.js";
 export * from "./scores.js";
 export * from "./softmax.js";
 export * from "./trace.js";
+export * from "./transformerBlock.js";

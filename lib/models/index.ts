@@ -15,7 +15,23 @@ export {
   type HierarchicalAttentionConfig,
   type HierarchicalAttentionWeights,
 } from "./hierarchicalAttention.js";
+export { type Generated, type GenerateOptions, generate } from "./generate.js";
+export { Gpt, type GptCallArgs, type GptModelCallArgs } from "./gpt.js";
+export {
+  DEFAULTS as GPT_DEFAULTS,
+  PRESETS as GPT_PRESETS,
+  type GptConfig,
+  gptConfig,
+  gptParameterCount,
+} from "./gptConfig.js";
 export { loadModel, type SavableModel, saveModel } from "./modelIO.js";
+export {
+  bitsPerToken,
+  type CausalLanguageModel,
+  type NextTokenLossOptions,
+  nextTokenLoss,
+  nextTokenPairs,
+} from "./nextToken.js";
 export {
   POOLING_CLASSIFIER_DEFAULTS,
   PoolingClassifier,
@@ -38,6 +54,7 @@ export {
 } from "./seq2seqRnnConfig.js";
 export { loadSeq2seqRnn, saveSeq2seqRnn } from "./seq2seqRnnIO.js";
 export type { TrainableSeq2seq } from "./seq2seqTraining.js";
+export type { SequenceCrossEntropyOptions } from "./seq2seqTraining.js";
 export {
   type Seq2seqBatch,
   sequenceCrossEntropy,

@@ -10,6 +10,7 @@ export {
   setLearningRate,
 } from "./fit.js";
 export { type AdamSettings, adamOptimizer, type FitAdamOptions, fitAdam } from "./fitAdam.js";
+export { type NoamOptions, noamRate } from "./schedule.js";
 export {
   InterruptedError,
   type InterruptState,

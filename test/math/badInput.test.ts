@@ -7,15 +7,19 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as math from "../../lib/math/index.js";
 import { arrayRows } from "./badArrays.js";
+import { crossEntropyRows } from "./badCrossEntropy.js";
 import { runRow } from "./badInputRows.js";
 import { optionRows } from "./badOptions.js";
+import { samplingRows } from "./badSampling.js";
+import { transformerBlockRows } from "./badTransformerBlock.js";
 
-const rows = [...optionRows, ...arrayRows];
+const rows = [...optionRows, ...arrayRows, ...crossEntropyRows, ...transformerBlockRows, ...samplingRows];
 
 /** Exports that are not functions taking user input: constants and rule tables. */
 const CONSTANTS = [
   "MAX_ENTRIES",
   "MASK_SPEC_RULES",
+  "LAYER_NORM_RULES",
   "SOFTMAX_RULES",
   "SCORE_NAMES",
   "SCORE_PARAMS",

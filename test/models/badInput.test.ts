@@ -302,8 +302,8 @@ const rows: [string, () => unknown, RegExp][] = [
   ],
   [
     "sequenceCrossEntropy padId 1.5",
-    () => sequenceCrossEntropy(tf.zeros([1, 2, 3]), int([[0, 1]]), 1.5),
-    /^sequenceCrossEntropy: padId must be an integer ≥ 0, got 1\.5/,
+    () => sequenceCrossEntropy(tf.zeros([1, 2, 3]), int([[0, 1]]), { padId: 1.5 }),
+    /^sequenceCrossEntropy: options\.padId must be an integer ≥ 0, got 1\.5/,
   ],
 ];
 

@@ -167,7 +167,7 @@ test("training: one step lowers the loss; numTensors flat over 200 steps; paddin
       ],
     ]);
     return [
-      sequenceCrossEntropy(logits, int([[0, 1]]), 1).dataSync()[0]!,
+      sequenceCrossEntropy(logits, int([[0, 1]]), { padId: 1 }).dataSync()[0]!,
       sequenceCrossEntropy(logits, int([[0, 1]])).dataSync()[0]!,
     ];
   });

@@ -186,7 +186,7 @@ export interface EnfrArtifacts {
 /** Teacher-forced cross-entropy of `model` on one batch (padding ignored). */
 function batchLoss(model: Transformer | Seq2seqRnn, b: EnfrBatch): tf.Scalar {
   const logits = model.apply([b.src, b.tgtIn], { training: true, srcValidLens: b.srcValidLens });
-  return sequenceCrossEntropy(logits as tf.Tensor, b.tgtOut, ENFR_SPECIAL.pad);
+  return sequenceCrossEntropy(logits as tf.Tensor, b.tgtOut, { padId: ENFR_SPECIAL.pad });
 }
 
 export const enfrExperiment = defineExperiment<EnfrConfig, EnfrArtifacts>({
