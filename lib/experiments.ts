@@ -4,6 +4,7 @@
  */
 
 export * from "./cases/channelAttention/index.js";
+export * from "./cases/charGpt/index.js";
 // case exports (one line per case)
 export * from "./cases/copyTask/index.js";
 export * from "./cases/dates/index.js";

@@ -1,11 +1,12 @@
 /**
- * The case studies' exercise sets (and concept notebook 06's, whose checks train the copy task), in course
+ * The case studies' exercise sets (and concept notebooks 06's and 10's, whose checks train models), in course
  * order. Their checks need TensorFlow.js, so tier 1's registry cannot list them: loading this module (as
  * `attnlab/experiments` does) registers them with `checkExercise`.
  */
 import type { ExerciseSet } from "../exercises/exercise.js";
 import { registerExercises } from "../exercises/registry.js";
 import { CHANNEL_ATTENTION_EXERCISES } from "./channelAttention/exercises.js";
+import { CHAR_GPT_EXERCISES } from "./charGpt/exercises.js";
 import { COPY_TASK_EXERCISES } from "./copyTask/exercises.js";
 import { DATES_EXERCISES } from "./dates/exercises.js";
 import { ENFR_EXERCISES } from "./enfr/exercises.js";
@@ -20,6 +21,7 @@ import { TIME_SERIES_EXERCISES } from "./timeSeries/exercises.js";
 /** The sets, in course order. */
 export const CASE_EXERCISE_SETS: readonly ExerciseSet[] = [
   COPY_TASK_EXERCISES,
+  CHAR_GPT_EXERCISES,
   ENFR_EXERCISES,
   DATES_EXERCISES,
   SIMILARITY_EXERCISES,

@@ -5,6 +5,7 @@
  */
 import type { AnyExperiment } from "../experiments/experiment.js";
 import { channelAttentionExperiment } from "./channelAttention/experiment.js";
+import { charGptExperiment } from "./charGpt/experiment.js";
 // case imports (one line per case, in course order)
 import { copyTaskExperiment } from "./copyTask/experiment.js";
 import { datesExperiment } from "./dates/experiment.js";
@@ -32,6 +33,7 @@ export const EXPERIMENTS: readonly AnyExperiment[] = [
   timeSeriesExperiment as AnyExperiment,
   stocksExperiment as AnyExperiment,
   recommendationExperiment as AnyExperiment,
+  charGptExperiment as AnyExperiment,
 ];
 
 /** The experiment called `name`, or a clear error listing the known ones. */

@@ -5,3 +5,11 @@ export { mapArgmax, meanDistance, type Point, pointingGame } from "./localizatio
 export { mae, r2 } from "./regression.js";
 export { rocAuc } from "./rocAuc.js";
 export { rouge1F } from "./rouge.js";
+export {
+  type BigramBaseline,
+  type BigramOptions,
+  type BigramSmoothing,
+  bigramBaseline,
+  type UnigramBaseline,
+  unigramBaseline,
+} from "./charBaselines.js";
