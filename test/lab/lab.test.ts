@@ -9,11 +9,10 @@
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { type AttendOptions, attend, type Matrix } from "../../lib/math/index.js";
 import { greedyDecode } from "../../lib/models/decoding.js";
 import { Transformer } from "../../lib/models/transformer.js";
@@ -21,23 +20,14 @@ import { transformerConfig } from "../../lib/models/transformerConfig.js";
 import { saveTransformer } from "../../lib/models/transformerIO.js";
 import { modelFiles } from "../../lib/io/modelFiles.js";
 import { initBackend } from "../../lib/tfjs/initBackend.js";
+import { hasChromium, launchOffline, missingChromium, type OfflineBrowser } from "../browser.js";
 import { decodePng, distinctColours } from "./png.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ROOT = join(__dirname, "..", "..");
 const SHOTS = join(ROOT, "out", "lab");
 const COPY_STEPS = 30;
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--use-angle=swiftshader",
-  "--enable-unsafe-swiftshader",
-];
+/** WebGL on the CPU (SwiftShader): the lab's webgl backend without a GPU. */
+const SWIFTSHADER = ["--use-angle=swiftshader", "--enable-unsafe-swiftshader"];
 
 /** JSON.parse that turns the page's "-Infinity"/"Infinity"/"NaN" strings back into numbers. */
 function parseNumbers<T>(text: string | null): T {
@@ -124,34 +114,27 @@ async function openLab(context: BrowserContext, url: string, backend: string): P
   return page;
 }
 
-if (!existsSync(CHROMIUM)) {
-  const reason = `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run the lab test`;
-  test("browser lab end to end", () => assert.fail(reason));
+if (!hasChromium()) {
+  test("browser lab end to end", () => assert.fail(missingChromium("the lab test")));
 } else {
   describe("browser lab end to end (Chromium, SwiftShader)", { timeout: 600_000 }, () => {
     let lab: { child: ChildProcess; url: string };
+    let browser: OfflineBrowser;
     let context: BrowserContext;
     let page: Page;
-    const profile = mkdtempSync(join(tmpdir(), "attnlab-chromium-"));
     const consoleErrors: string[] = [];
-    const outside: string[] = [];
+    let outside: string[] = [];
     const timings: Record<string, number> = {};
 
     before(async () => {
       mkdirSync(SHOTS, { recursive: true });
       lab = await startLab();
-      context = await chromium.launchPersistentContext(profile, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: ARGS,
+      browser = await launchOffline({
+        allow: (url) =>
+          ["127.0.0.1", "localhost"].includes(url.hostname) || ["data:", "blob:"].includes(url.protocol),
+        extraArgs: SWIFTSHADER,
       });
-      await context.route("**/*", (route) => {
-        const url = new URL(route.request().url());
-        if (["127.0.0.1", "localhost"].includes(url.hostname) || ["data:", "blob:"].includes(url.protocol))
-          return route.continue();
-        outside.push(url.href);
-        return route.abort();
-      });
+      ({ context, outside } = browser);
       context.on("console", (message) => {
         if (message.type() === "error") consoleErrors.push(message.text());
       });
@@ -160,9 +143,8 @@ if (!existsSync(CHROMIUM)) {
     });
 
     after(async () => {
-      await context?.close();
+      await browser?.close();
       lab?.child.kill("SIGTERM");
-      rmSync(profile, { recursive: true, force: true });
     });
 
     test("shows the webgl backend on SwiftShader", async () => {

@@ -19,14 +19,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, describe, test } from "node:test";
-import { chromium } from "playwright-core";
 import { notebookToHtml, renderMimeBundle } from "../../lib/runner/html.js";
 import type { Notebook } from "../../lib/runner/notebook.js";
 import { ASSETS_FOLDER, assetsHref, planPageAssets, writePageAssets } from "../../lib/runner/pageAssets.js";
 import { planSiteIndex } from "../../lib/runner/siteIndex.js";
+import { hasChromium, launchOffline, missingChromium } from "../browser.js";
 
 const ROOT = join(__dirname, "..", "..");
-const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = join(ROOT, "out", "pages");
 const temp = mkdtempSync(join(tmpdir(), "attnlab-pages-"));
 after(() => rmSync(temp, { recursive: true, force: true }));
@@ -143,9 +142,8 @@ describe("the assets folder", () => {
   });
 });
 
-if (!existsSync(CHROMIUM)) {
-  const reason = `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run the page test`;
-  test("course pages in Chromium", () => assert.fail(reason));
+if (!hasChromium()) {
+  test("course pages in Chromium", () => assert.fail(missingChromium("the page test")));
 } else {
   test("course pages written by attnlab run --html show rendered math in Chromium, offline", {
     timeout: 300_000,
@@ -159,21 +157,12 @@ if (!existsSync(CHROMIUM)) {
     );
     assert.equal(run.status, 0, `attnlab run failed:\n${run.stdout}\n${run.stderr}`);
     mkdirSync(SHOTS, { recursive: true });
-    const profile = mkdtempSync(join(tmpdir(), "attnlab-chromium-"));
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--headless", "--no-sandbox", "--no-first-run", "--disable-background-networking"],
+    const browser = await launchOffline({
+      allow: (url) => ["file:", "data:"].includes(url.protocol),
       viewport: { width: 1100, height: 1600 },
     });
-    const outside: string[] = [];
+    const { context, outside } = browser;
     const failed: string[] = [];
-    await context.route("**/*", (route) => {
-      const url = new URL(route.request().url());
-      if (["file:", "data:"].includes(url.protocol)) return route.continue();
-      outside.push(url.href);
-      return route.abort();
-    });
     context.on("requestfailed", (request) => failed.push(request.url()));
     try {
       const index = await context.newPage();
@@ -270,27 +259,18 @@ if (!existsSync(CHROMIUM)) {
         await page.close();
       }
     } finally {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      await browser.close();
     }
     // The same pages from the lab's server (`npm run lab` serves out/ at /course/): the index and a page's math.
     const { serveStatic } = await import(pathToFileURL(join(ROOT, "scripts", "labServe.mjs")).href);
     const server: { url: string; close: () => Promise<void> } = await serveStatic(out, {
       mounts: { "/course/": out },
     });
-    const served = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "attnlab-chromium-")), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--headless", "--no-sandbox", "--no-first-run", "--disable-background-networking"],
+    const served = await launchOffline({
+      allow: (url) => url.hostname === "127.0.0.1" || url.protocol === "data:",
     });
     try {
-      await served.route("**/*", (route) => {
-        const url = new URL(route.request().url());
-        if (url.hostname === "127.0.0.1" || url.protocol === "data:") return route.continue();
-        outside.push(url.href);
-        return route.abort();
-      });
-      const page = await served.newPage();
+      const page = await served.context.newPage();
       await page.goto(`${server.url}course/index.html`);
       await page.click(`a[href="${pages[0]!.replace(/\.ipynb$/, ".html")}"]`);
       await page.waitForSelector("figure.chart[data-live]", { timeout: 60_000 });
@@ -303,7 +283,7 @@ if (!existsSync(CHROMIUM)) {
       await served.close();
       await server.close();
     }
-    assert.deepEqual(outside, [], "requests that left file:// or localhost");
+    assert.deepEqual([...outside, ...served.outside], [], "requests that left file:// or localhost");
     assert.deepEqual(failed, [], "requests that failed (a missing font or stylesheet)");
   });
 }
