@@ -44,6 +44,8 @@ test(`every notebook runs green in quick mode (${notebooks.length} notebooks)`, 
       "--html",
       "--timeout",
       "300",
+      "--jobs",
+      "2", // two kernels at once: CI's two cores (no two notebooks share a file they write)
     ],
     {
       cwd: root,

@@ -1,7 +1,7 @@
 // Command-line arguments of `attnlab run` and `attnlab kernel install`, parsed strictly (lib/runner/flags.ts).
 import { describeFlags, type FlagSpec, numberFlag, parseFlags } from "./flags.js";
 import { checkParameterName, ParameterText, parseParameterValue } from "./parameters.js";
-import { RUN_RULES, type RunOptions } from "./run.js";
+import { JOBS_RULE, RUN_RULES, type RunOptions } from "./run.js";
 
 export const RUN_USAGE = `usage: attnlab run <notebook|folder>... [options]
 
@@ -16,6 +16,8 @@ Folders expand to their *.ipynb files (recursively, sorted by path, skipping the
                                 a finite number for a number, any text for a string (else JSON)
   --timeout SECONDS             per-cell limit, 0 = none (default: 300; at most 86400 = 24 h)
   --kernel-start-timeout SECONDS  (default: 60; more than 0, at most 3600)
+  -j, --jobs N                  run N notebooks at once, each on its own kernel (default 1; at most 16);
+                                the summary keeps the notebooks' order
   --html                        also write an HTML page next to each executed copy (math rendered,
                                 live charts over their static SVG, contents, previous/next links), and
                                 DIR/index.html (the course map and every page's status) with DIR/_attnlab/
@@ -38,6 +40,7 @@ export const RUN_FLAGS: readonly FlagSpec[] = [
   { name: "--parameter", aliases: ["-p"], values: ["NAME", "VALUE"], repeat: true },
   { name: "--timeout", values: ["SECONDS"] },
   { name: "--kernel-start-timeout", values: ["SECONDS"] },
+  { name: "--jobs", aliases: ["-j"], values: ["N"] },
   { name: "--html" },
   { name: "--help", aliases: ["-h"] },
 ];
@@ -80,6 +83,8 @@ export function parseRunArgs(argv: string[]): RunArgs {
     html: flags.has("--html"),
     help: flags.has("--help"),
   };
+  const jobs = one("--jobs");
+  if (jobs !== undefined) args.jobs = numberFlag(WHERE, "--jobs", jobs, JOBS_RULE);
   if (args.outDir.trim() === "") throw new TypeError(`${WHERE}: --output needs a folder, got ""`);
   if (args.inplace && flags.has("--output"))
     throw new TypeError(`${WHERE}: --inplace and --output exclude each other`);

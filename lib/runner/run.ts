@@ -20,12 +20,16 @@ export const RUN_RULES = {
   kernelStartTimeoutS: opt.number({ above: 0, max: 3_600, required: true }),
 } as const;
 
+/** Notebooks run at once, each on its own kernel: an integer in [1, 16]. */
+export const JOBS_RULE = opt.integer({ min: 1, max: 16 });
+
 const RUN_SPEC = {
   paths: opt.any({ required: true }),
   outDir: opt.string({ nonEmpty: true, required: true }),
   inplace: opt.boolean({ required: true }),
   parameters: opt.any({ required: true }),
   ...RUN_RULES,
+  jobs: JOBS_RULE,
   html: opt.boolean({ required: true }),
   cwd: opt.string({ nonEmpty: true }),
   signal: opt.any(),
@@ -42,6 +46,8 @@ export interface RunOptions {
   timeoutS: number;
   kernelStartTimeoutS: number;
   html: boolean;
+  /** How many notebooks run at once, each on its own kernel (default 1: one after another, in order). */
+  jobs?: number;
   cwd?: string;
   signal?: AbortSignal;
   /** Progress and failure reports (default: process.stderr). */
@@ -138,20 +144,27 @@ export async function runNotebooks(options: RunOptions): Promise<RunSummary> {
   const assets = site ? planPageAssets(resolve(cwd, options.outDir)) : undefined;
   const index = site ? planSiteIndex(resolve(cwd, options.outDir)) : undefined;
   if (assets !== undefined) writePageAssets(assets);
-  const results: RunNotebookResult[] = [];
-  for (const [i, target] of targets.entries()) {
-    if (options.signal?.aborted) break;
-    const look = { assets, nav: index !== undefined ? navOf(targets, i, index) : undefined };
-    const result = await runTarget(target, parameters[i]!, options, log, look);
-    results.push(result);
-    reportFailure(result, log);
-  }
+  // Up to `jobs` workers take the next notebook in order; results keep the notebooks' order. After an
+  // interrupt no worker starts another notebook, and the ones running stop through the signal.
+  const slots: (RunNotebookResult | undefined)[] = new Array(targets.length).fill(undefined);
+  let next = 0;
+  const worker = async () => {
+    while (next < targets.length && !options.signal?.aborted) {
+      const i = next++;
+      const look = { assets, nav: index !== undefined ? navOf(targets, i, index) : undefined };
+      const result = await runTarget(targets[i]!, parameters[i]!, options, log, look);
+      slots[i] = result;
+      reportFailure(result, log);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.jobs ?? 1, targets.length) }, worker));
+  const results = slots.filter((r): r is RunNotebookResult => r !== undefined);
   if (index !== undefined && assets !== undefined) {
     const pages: SitePage[] = targets.map((t, i) => ({
       input: t.input,
       real: t.real,
       html: t.html!,
-      ...(results[i] !== undefined ? { result: results[i] } : {}),
+      ...(slots[i] !== undefined ? { result: slots[i] } : {}),
     }));
     writeSiteIndex(index, pages, assets);
   }

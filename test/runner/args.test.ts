@@ -40,6 +40,10 @@ const BAD_RUN_ARGS: [string[], RegExp][] = [
     ["nb", "--kernel-start-timeout", "7200"],
     /--kernel-start-timeout must be a finite number > 0 and ≤ 3600, got 7200/,
   ],
+  [["nb", "--jobs", "0"], /--jobs must be an integer ≥ 1 and ≤ 16, got 0/],
+  [["nb", "-j", "1.5"], /--jobs must be an integer ≥ 1 and ≤ 16, got 1\.5/],
+  [["nb", "--jobs", "17"], /--jobs must be an integer ≥ 1 and ≤ 16, got 17/],
+  [["nb", "--jobs", "two"], /--jobs .*got "two"/],
   [["nb", "-o"], /-o needs DIR, got nothing/],
   [["nb", "-o", "--html"], /-o needs DIR, got "--html"/],
   [["nb", "-o", "a", "--output", "b"], /--output is given more than once/],
@@ -88,6 +92,8 @@ test("attnlab run accepts what its usage says", () => {
   assert.deepEqual(a.parameters, { label: new ParameterText("a b") });
   assert.equal(parseRunArgs(["--help"]).help, true);
   assert.equal(parseRunArgs(["nb", "--timeout", "86400"]).timeoutS, 86400);
+  assert.equal(parseRunArgs(["nb", "-j", "2"]).jobs, 2);
+  assert.equal(parseRunArgs(["nb"]).jobs, undefined, "one notebook at a time unless asked");
 });
 
 const nb: Notebook = {

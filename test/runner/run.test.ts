@@ -164,6 +164,21 @@ test("every kind of failure stops its notebook with the real error, a partial ou
   assert.equal(exit.cells[0].outputs[0].text, "about to exit\n");
 });
 
+test("--jobs 2: two notebooks, each on its own kernel, reported in order, one failure failing the run", async () => {
+  const dir = join(out, "jobs");
+  const r = await runCli(["run", rel("good.ipynb"), rel("bad/01-throw.ipynb"), "-o", dir, "--jobs", "2"]);
+  assert.equal(r.code, 1, "one of the two fails");
+  const rows = r.stdout.split("\n").filter((line) => /\.ipynb +\d+\/\d+/.test(line));
+  assert.equal(rows.length, 2, r.stdout);
+  assert.match(rows[0]!, /good\.ipynb +5\/5 +[\d.]+ +ok/);
+  assert.match(rows[1]!, /01-throw\.ipynb +2\/3 +[\d.]+ +FAILED: Error: deliberate failure in cell 2/);
+  for (const name of ["good.ipynb", "bad/01-throw.ipynb"]) {
+    const executed = join(dir, "test", "runner", "fixtures", name);
+    assertNbformat(executed);
+    written.push(executed);
+  }
+});
+
 test("a kernel killed from outside (SIGKILL) is reported as dead", async () => {
   const pidFile = join(out, "killed.pid");
   const r = await runCli(["run", rel("sleeper.ipynb"), "-o", out, "-p", "pidFile", pidFile], async () => {
