@@ -15,15 +15,21 @@ import { S001_EXERCISES } from "./seedS001.js";
 import { S002_EXERCISES } from "./seedS002.js";
 import { S003_EXERCISES } from "./seedS003.js";
 import { S004_EXERCISES } from "./seedS004.js";
+import { SEQ2SEQ_ATTENTION_EXERCISES } from "./seq2seqAttention.js";
 import { SOFTMAX_AND_MASKS_EXERCISES } from "./softmaxAndMasks.js";
+import { TRAINING_TRANSFORMER_EXERCISES } from "./trainingTransformer.js";
+import { TRANSFORMER_BLOCK_EXERCISES } from "./transformerBlock.js";
 
-/** The tier-1 sets: concept notebooks 01–05 and the seed drills. */
+/** The tier-1 sets: concept notebooks 01–05 and 07–09 (06 and 10 train models: lib/cases/exercises.ts) and the seed drills. */
 export const EXERCISE_SETS: readonly ExerciseSet[] = [
   ATTENTION_POOLING_EXERCISES,
   SCORING_FUNCTIONS_EXERCISES,
   SOFTMAX_AND_MASKS_EXERCISES,
   MULTI_HEAD_ATTENTION_EXERCISES,
   POSITIONAL_ENCODING_EXERCISES,
+  SEQ2SEQ_ATTENTION_EXERCISES,
+  TRANSFORMER_BLOCK_EXERCISES,
+  TRAINING_TRANSFORMER_EXERCISES,
   S000_EXERCISES,
   S001_EXERCISES,
   S002_EXERCISES,

@@ -1,5 +1,8 @@
 /** Tier 1: attention step by step on plain arrays. */
 export * from "./attend.js";
+export * from "./attentionDecoderStep.js";
+export * from "./attentionDecoderWeights.js";
+export { type BeamCandidate, type BeamStepTrace, beamStep } from "./beamStep.js";
 export {
   type AttentionWeights,
   type BlockKind,
@@ -11,15 +14,18 @@ export {
   type FeedForwardWeights,
   type NormWeights,
 } from "./blockWeights.js";
+export type { CellStepOptions, CellWeights, GateActivation } from "./cellWeights.js";
 export { type CrossEntropyOptions, type CrossEntropyTrace, crossEntropy } from "./crossEntropy.js";
 export * from "./distribution.js";
 export * from "./embedding.js";
 export * from "./feedForward.js";
+export * from "./gruCell.js";
 export * from "./input.js";
 export * from "./inspect.js";
 export * from "./kernelPooling.js";
 export * from "./latex.js";
 export * from "./layerNorm.js";
+export * from "./lstmCell.js";
 export * from "./mask.js";
 export * from "./maskedSoftmax.js";
 export * from "./matrix.js";

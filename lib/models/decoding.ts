@@ -5,6 +5,7 @@
  * The decoder re-reads the whole prefix each step (no key/value cache): simple, and quick at these lengths.
  */
 import * as tf from "@tensorflow/tfjs";
+import { beamStep } from "../math/beamStep.js";
 import { throwIfInterrupted } from "../train/interrupt.js";
 import { checkDecode } from "./decodeOptions.js";
 
@@ -98,7 +99,10 @@ function greedySteps<M extends tf.Tensor | tf.Tensor[]>(
 
 /**
  * Beam search for one source `[S]`: up to `beamWidth` hypotheses, best first by
- * score = log P(Y | X) / ((5 + |Y|)/6)^α, where |Y| counts the end token.
+ * score = log P(Y | X) / ((5 + |Y|)/6)^α, where |Y| counts the end token. The search goes on until no growing
+ * hypothesis can still beat the k-th finished one: a growing hypothesis's log-probability can only fall, so its
+ * best reachable score is log P / max lp(|Y|) over the lengths it may still end at (Tensor2Tensor's stopping
+ * rule). Stopping as soon as k hypotheses have ended instead drops a good hypothesis that ends late.
  */
 export function beamSearch<M extends tf.Tensor | tf.Tensor[]>(
   model: DecodableModel<M>,
@@ -117,7 +121,10 @@ export function beamSearch<M extends tf.Tensor | tf.Tensor[]>(
     memory = tf.tidy(
       () => model.encode(tf.tensor2d([source], undefined, "int32"), { srcValidLens: lens }).memory,
     ); // [1, S, E]
-    for (let t = 1; t <= steps && beams.length > 0 && finished.length < k; t++) {
+    // the best score `b` can still reach: it ends at a length in [|b|, steps], its log-probability ≤ now
+    const reachable = (b: Beam) => b.logProb / Math.max(penalty(b.tokens.length), penalty(steps));
+    const searching = () => finished.length < k || Math.max(...beams.map(reachable)) > kthBest(finished, k);
+    for (let t = 1; t <= steps && beams.length > 0 && searching(); t++) {
       throwIfInterrupted(); // Kernel → Interrupt, between steps
       const logProbs = beamLogProbs(model, memory, lens, beams, t); // [n, V]
       beams = extendBeams(beams, logProbs, { v, k, eos: options.eos, penalty }, finished);
@@ -131,6 +138,11 @@ export function beamSearch<M extends tf.Tensor | tf.Tensor[]>(
   });
   const all = [...finished, ...(finished.length < k ? cutOff : [])];
   return all.sort((a, b) => b.score - a.score).slice(0, k);
+}
+
+/** The k-th best score among `finished` (at least k of them). */
+function kthBest(finished: readonly Hypothesis[], k: number): number {
+  return finished.map((h) => h.score).sort((a, b) => b - a)[k - 1]!;
 }
 
 /** A hypothesis still growing: tokens so far (start token first) and their log-probability. */
@@ -169,20 +181,19 @@ function extendBeams(
   finished: Hypothesis[],
 ): Beam[] {
   const { v, k } = p;
-  const candidates = beams.flatMap((b, i) =>
-    Array.from({ length: v }, (_, token) => ({
-      from: b,
-      token,
-      logProb: b.logProb + logProbs[i * v + token]!,
-    })),
-  );
-  candidates.sort((a, b) => b.logProb - a.logProb);
+  const rows = beams.map((_, i) => Array.from(logProbs.subarray(i * v, (i + 1) * v))); // [n][V]
+  const { candidates } = beamStep(
+    beams.map((b) => b.logProb),
+    rows,
+    beams.length * v,
+  ); // all n·V extensions, best first
   const next: Beam[] = [];
   for (const [rank, c] of candidates.entries()) {
     if (next.length === k) break;
-    if (c.token !== p.eos) next.push({ tokens: [...c.from.tokens, c.token], logProb: c.logProb });
+    const from = beams[c.beam]!;
+    if (c.token !== p.eos) next.push({ tokens: [...from.tokens, c.token], logProb: c.logProb });
     else if (rank < k) {
-      const tokens = c.from.tokens.slice(1);
+      const tokens = from.tokens.slice(1);
       finished.push({
         tokens,
         logProb: c.logProb,

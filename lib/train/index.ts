@@ -1,6 +1,7 @@
 // Training: the fit loop, seeded batches and progress reporting.
 export { applyOptimizerStep } from "./adamStep.js";
 export { allIndices, batchOrder, epochBatches, take } from "./batches.js";
+export { type ClippedGradients, clipByGlobalNorm } from "./clipGradients.js";
 export {
   type EarlyStopping,
   type FitOptions,
