@@ -31,6 +31,7 @@ export * from "./maskedSoftmax.js";
 export * from "./matrix.js";
 export * from "./multiHead.js";
 export * from "./positional.js";
+export * from "./rope.js";
 export * from "./residual.js";
 export * from "./sampling.js";
 export * from "./scores.js";
