@@ -107,7 +107,10 @@ function checkObject(where: string, path: string, value: unknown, spec: OptionSp
  */
 export function checkValue(where: string, name: string, value: unknown, rule: OptionRule): void {
   if (value === undefined) {
-    if (rule.required) throw new TypeError(`${where}: ${name} is required (${describeRule(rule)})`);
+    if (rule.required) {
+      const what = rule.kind === "any" ? "" : ` (${describeRule(rule)})`; // "any" has nothing more to say
+      throw new TypeError(`${where}: ${name} is required${what}`);
+    }
     return;
   }
   const bad = (error: typeof TypeError | typeof RangeError = RangeError): never => {

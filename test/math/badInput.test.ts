@@ -8,12 +8,20 @@ import { test } from "node:test";
 import * as math from "../../lib/math/index.js";
 import { arrayRows } from "./badArrays.js";
 import { crossEntropyRows } from "./badCrossEntropy.js";
+import { decoderStepRows } from "./badDecoderSteps.js";
 import { runRow } from "./badInputRows.js";
 import { optionRows } from "./badOptions.js";
 import { samplingRows } from "./badSampling.js";
 import { transformerBlockRows } from "./badTransformerBlock.js";
 
-const rows = [...optionRows, ...arrayRows, ...crossEntropyRows, ...transformerBlockRows, ...samplingRows];
+const rows = [
+  ...optionRows,
+  ...arrayRows,
+  ...crossEntropyRows,
+  ...transformerBlockRows,
+  ...samplingRows,
+  ...decoderStepRows,
+];
 
 /** Exports that are not functions taking user input: constants and rule tables. */
 const CONSTANTS = [
@@ -23,6 +31,7 @@ const CONSTANTS = [
   "SOFTMAX_RULES",
   "SCORE_NAMES",
   "SCORE_PARAMS",
+  "ROPE_RULES",
   "KERNEL_NAMES",
   "kernels",
 ];
