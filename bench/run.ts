@@ -10,7 +10,8 @@
  * records/bench/ (atomically).
  * Options: `--backends wasm,cpu` (default: tensorflow if installed, wasm-stock, wasm, cpu), `--seconds S` per
  * workload and backend (split across the rounds), `--rounds R` (default 5), `--no-course` to skip the course
- * timing.
+ * timing, `--no-kv-cache` to skip the key/value-cache workload (bench/kvCache.ts: the speed-up of cached over
+ * uncached GPT generation against the number of tokens, on the default backend, as per-round ratios).
  */
 import { type ChildProcessByStdio, execFileSync, spawn, spawnSync } from "node:child_process";
 import { cpus } from "node:os";
@@ -20,6 +21,7 @@ import type { Readable, Writable } from "node:stream";
 import * as tf from "@tensorflow/tfjs";
 import { writeFileAtomic } from "../lib/io/writeFileAtomic.js";
 import { initBackend, setWasmSpeedKernels } from "../lib/tfjs/index.js";
+import { KV_CACHE_BENCH, kvCacheSpeedups, kvCacheTable } from "./kvCache.js";
 import { ENCODER, WORKLOADS } from "./workloads.js";
 
 const args = process.argv.slice(2);
@@ -286,6 +288,13 @@ async function main() {
         `${w.name}: wasm ${after.ms.toFixed(1)} ms, ${(before.ms / after.ms).toFixed(2)}× faster than tfjs's stock kernels (${before.ms.toFixed(1)} ms); per round, median (min–max of ${rounds}): ${formatSpread(perRound)}`,
       );
   }
+  let kvCache = null;
+  if (!args.includes("--no-kv-cache")) {
+    await useBackend(chosen.name);
+    kvCache = { model: KV_CACHE_BENCH, backend: chosen.name, rows: kvCacheSpeedups(rounds) };
+    console.log(`KV cache: greedy GPT generation, uncached / cached, ${rounds} rounds (${chosen.name})`);
+    console.table(kvCacheTable(kvCache.rows));
+  }
   const course = args.includes("--no-course") ? null : courseSeconds();
   const when = new Date().toISOString();
   const torchRows = rows.filter((r) => r.backend === PYTORCH);
@@ -305,11 +314,14 @@ async function main() {
     pytorch: torch
       ? { ...Object.fromEntries(torchRows.map((r) => [r.workload, r.ms])), _version: torch.version }
       : null,
+    kvCache,
     course,
   };
   const file = join(__dirname, "..", "records", "bench", `${when.replace(/[:.]/g, "-")}.json`);
   writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`);
   console.log(`record: ${file}`);
+  if (kvCache?.rows.some((r) => r.leakedTensors !== 0))
+    throw new Error("the KV-cache workload leaked tensors");
   if (rows.some((r) => r.leakedTensors !== 0)) throw new Error("a workload leaked tensors (see the table)");
 }
 

@@ -8,5 +8,23 @@ export * from "./models/index.js";
 export * from "./layers/cnn/index.js";
 export * from "./layers/pooling/index.js";
 export * from "./models/cnn/index.js";
+export {
+  LinearAttention,
+  type LinearAttentionArgs,
+  type LinearAttentionCallArgs,
+  type LinearAttentionMaskArgs,
+} from "./layers/linearAttention.js";
+export { slidingWindowAttentionMask } from "./layers/slidingWindowMask.js";
+export { PatchEmbedding, type PatchEmbeddingArgs } from "./layers/patchEmbedding.js";
+export { Vit, type VitCallArgs, type VitModelCallArgs } from "./models/vit.js";
+export {
+  DEFAULTS as VIT_DEFAULTS,
+  PRESETS as VIT_PRESETS,
+  type VitConfig,
+  vitConfig,
+  vitParameterCount,
+  vitPatchGrid,
+} from "./models/vitConfig.js";
+export { attendedPatchCenters, type VitPrediction, vitPredict } from "./models/vitPredict.js";
 export * from "./train/index.js";
 export { type ModelFilesOptions, modelFiles } from "./io/modelFiles.js";

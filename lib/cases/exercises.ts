@@ -1,5 +1,5 @@
 /**
- * The case studies' exercise sets (and concept notebooks 06's and 10's, whose checks train models), in course
+ * The case studies' exercise sets (and concept notebooks 06's, 10's and 16's, whose checks train models), in course
  * order. Their checks need TensorFlow.js, so tier 1's registry cannot list them: loading this module (as
  * `attnlab/experiments` does) registers them with `checkExercise`.
  */
@@ -14,6 +14,7 @@ import { LESIONS_EXERCISES } from "./lesions/exercises.js";
 import { RECOMMENDATION_EXERCISES } from "./recommendation/exercises.js";
 import { SENTIMENT_EXERCISES } from "./sentiment/exercises.js";
 import { SHAPES_EXERCISES } from "./shapes/exercises.js";
+import { VIT_EXERCISES } from "./shapes/vitExercises.js";
 import { SIMILARITY_EXERCISES } from "./similarity/exercises.js";
 import { SUMMARIZATION_EXERCISES } from "./summarization/exercises.js";
 import { TIME_SERIES_EXERCISES } from "./timeSeries/exercises.js";
@@ -22,6 +23,7 @@ import { TIME_SERIES_EXERCISES } from "./timeSeries/exercises.js";
 export const CASE_EXERCISE_SETS: readonly ExerciseSet[] = [
   COPY_TASK_EXERCISES,
   CHAR_GPT_EXERCISES,
+  VIT_EXERCISES,
   ENFR_EXERCISES,
   DATES_EXERCISES,
   SIMILARITY_EXERCISES,

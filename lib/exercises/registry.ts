@@ -5,9 +5,14 @@
  * so this module never imports tfjs.
  */
 
+import { ATTENTION_EXPLANATION_EXERCISES } from "./attentionExplanation.js";
+import { ATTENTION_GRADIENTS_EXERCISES } from "./attentionGradients.js";
 import { ATTENTION_POOLING_EXERCISES } from "./attentionPooling.js";
+import { EFFICIENT_ATTENTION_EXERCISES } from "./efficientAttention.js";
 import type { ExerciseSet } from "./exercise.js";
+import { KV_CACHE_EXERCISES } from "./kvCache.js";
 import { MULTI_HEAD_ATTENTION_EXERCISES } from "./multiHeadAttention.js";
+import { ONLINE_SOFTMAX_EXERCISES } from "./onlineSoftmax.js";
 import { POSITIONAL_ENCODING_EXERCISES } from "./positionalEncoding.js";
 import { SCORING_FUNCTIONS_EXERCISES } from "./scoringFunctions.js";
 import { S000_EXERCISES } from "./seedS000.js";
@@ -20,7 +25,7 @@ import { SOFTMAX_AND_MASKS_EXERCISES } from "./softmaxAndMasks.js";
 import { TRAINING_TRANSFORMER_EXERCISES } from "./trainingTransformer.js";
 import { TRANSFORMER_BLOCK_EXERCISES } from "./transformerBlock.js";
 
-/** The tier-1 sets: concept notebooks 01–05 and 07–09 (06 and 10 train models: lib/cases/exercises.ts) and the seed drills. */
+/** The tier-1 sets: concept notebooks 01–05, 07–09, 11, 12, 13 and 15 (06 and 10 train models: lib/cases/exercises.ts) and the seed drills. */
 export const EXERCISE_SETS: readonly ExerciseSet[] = [
   ATTENTION_POOLING_EXERCISES,
   SCORING_FUNCTIONS_EXERCISES,
@@ -30,6 +35,11 @@ export const EXERCISE_SETS: readonly ExerciseSet[] = [
   SEQ2SEQ_ATTENTION_EXERCISES,
   TRANSFORMER_BLOCK_EXERCISES,
   TRAINING_TRANSFORMER_EXERCISES,
+  ATTENTION_GRADIENTS_EXERCISES,
+  ONLINE_SOFTMAX_EXERCISES,
+  KV_CACHE_EXERCISES,
+  EFFICIENT_ATTENTION_EXERCISES,
+  ATTENTION_EXPLANATION_EXERCISES,
   S000_EXERCISES,
   S001_EXERCISES,
   S002_EXERCISES,

@@ -16,8 +16,14 @@ export interface AttentionMaskArgs {
   validLens?: MaskInput;
   /** Explicit mask, 1 (or true) = attend, every entry 0 or 1: `[B, S]` (per key) or `[B, T, S]`. */
   attentionMask?: MaskInput;
-  /** Causal mask: query i sees keys j ≤ i. */
+  /** Causal mask: query i sees keys j ≤ i + queryOffset. */
   causal?: boolean;
+  /**
+   * The key position of query 0 for the causal mask, an integer (only with `causal`). Default 0, top-left
+   * (query i is key i: T = S, one sequence). A key/value cache holding S − T earlier positions needs `S − T`,
+   * bottom-right: new query i sees the cache and new keys up to its own.
+   */
+  queryOffset?: number;
 }
 
 /** What an attention layer's `applyWithAttention` takes: the masks and the training mode. */
@@ -31,6 +37,7 @@ export const ATTENTION_MASK_SPEC: OptionSpec = {
   validLens: opt.any(),
   attentionMask: opt.any(),
   causal: opt.boolean(),
+  queryOffset: opt.integer(),
 };
 
 /** The call-option rules of the attention layers: the masks and `returnAttention`. */
@@ -51,14 +58,32 @@ export function attentionMask(
   args: AttentionMaskArgs,
   where = "attentionMask",
 ): tf.Tensor | null {
+  if (args.queryOffset !== undefined && !args.causal) {
+    throw new RangeError(
+      `${where}: queryOffset (${args.queryOffset}) places the queries for the causal mask; pass causal: true with it`,
+    );
+  }
   if (args.validLens === undefined && args.attentionMask === undefined && !args.causal) return null;
   return tf.tidy(() => {
     const parts: tf.Tensor[] = [];
     if (args.validLens !== undefined) parts.push(paddingPart(b, t, s, args.validLens, where));
     if (args.attentionMask !== undefined) parts.push(explicitPart(b, t, s, args.attentionMask, where));
-    if (args.causal) parts.push(tf.linalg.bandPart(tf.ones([t, s]), -1, 0).reshape([1, t, s])); // [1, T, S]
+    if (args.causal) parts.push(causalPart(t, s, args.queryOffset ?? 0, where));
     return parts.reduce((m, p) => tf.mul(m, p), tf.ones([b, t, s]) as tf.Tensor); // [B, T, S]
   });
+}
+
+/** tril(ones(T, S), queryOffset) as `[1, T, S]`: query i sees keys j ≤ i + queryOffset. */
+function causalPart(t: number, s: number, queryOffset: number, where: string): tf.Tensor {
+  if (!Number.isInteger(queryOffset)) {
+    throw new TypeError(`${where}: queryOffset must be an integer, got ${queryOffset}`);
+  }
+  if (queryOffset === 0) return tf.linalg.bandPart(tf.ones([t, s]), -1, 0).reshape([1, t, s]); // [1, T, S]
+  const last = tf.add(tf.range(0, t, 1, "int32"), queryOffset).reshape([t, 1]); // [T, 1]: i + offset
+  return tf
+    .lessEqual(tf.range(0, s, 1, "int32").reshape([1, s]), last)
+    .toFloat()
+    .reshape([1, t, s]); // [1, T, S]
 }
 
 function paddingPart(b: number, t: number, s: number, validLens: MaskInput, where: string): tf.Tensor {

@@ -21,6 +21,7 @@ export { GeneralAttention, type GeneralAttentionArgs } from "./generalAttention.
 export { LayerNorm, type LayerNormArgs } from "./layerNorm.js";
 export { linear } from "./linear.js";
 export {
+  type KeyValueHeads,
   MultiHeadAttention,
   type MultiHeadAttentionArgs,
   type MultiHeadAttentionCallArgs,

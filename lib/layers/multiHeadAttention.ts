@@ -16,6 +16,7 @@ import {
   ATTENTION_CALL_SPEC,
   ATTENTION_MASK_SPEC,
   type AttentionCallArgs,
+  type AttentionMaskArgs,
   attentionMask,
   maskedSoftmax,
   NO_UPSTREAM_MASK,
@@ -72,6 +73,12 @@ export interface MultiHeadAttentionCallArgs extends AttentionCallArgs {
 
 /** The rules of {@link AttentionCallArgs}, for {@link MultiHeadAttention.applyWithAttention}. */
 const WITH_ATTENTION: AttentionCallRules = { spec: ATTENTION_MASK_SPEC, mask: NO_UPSTREAM_MASK };
+
+/**
+ * Keys and values split into heads, `[B, N, S, H]` each: what a key/value cache holds for one attention layer
+ * (K = source W_k + b_k and V = source W_v + b_v, head n in slice n of axis 1).
+ */
+export type KeyValueHeads = { keys: tf.Tensor; values: tf.Tensor };
 
 /** One of the four projections: kernel `[E_in, E_out]` and, with `useBias`, bias `[E_out]`. */
 interface Projection {
@@ -170,14 +177,89 @@ export class MultiHeadAttention extends tf.layers.Layer {
 
   private attend(inputs: tf.Tensor | tf.Tensor[], kwargs: MultiHeadAttentionCallArgs): WithAttention {
     const [query, value, key] = splitInputs(inputs);
-    const [b, t, e] = query.shape;
     const s = value.shape[1];
-    const [nh, h] = [this.numHeads, this.headSize(e)];
     // 1) project: one fused [E, 3·N·H] matMul for self-attention, else three
     const [q, k, v] = this.project(query, value, key); // [B, T, N·H], [B, S, N·H], [B, S, N·H]
     // 2) split heads: column block n → head n
-    const heads = (x: tf.Tensor, len: number) => x.reshape([b, len, nh, h]).transpose([0, 2, 1, 3]);
-    const [qh, kh, vh] = [heads(q, t), heads(k, s), heads(v, s)]; // [B, N, T, H], [B, N, S, H], [B, N, S, H]
+    const [kh, vh] = [this.heads(k, s, query.shape[2]), this.heads(v, s, query.shape[2])]; // [B, N, S, H] each
+    return this.attendHeads(query, q, kh, vh, kwargs);
+  }
+
+  /** `[B, L, N·H]` → `[B, N, L, H]`: column block n → head n (H from the query width `e`). */
+  private heads(x: tf.Tensor, len: number, e: number): tf.Tensor {
+    return x.reshape([x.shape[0]!, len, this.numHeads, this.headSize(e)]).transpose([0, 2, 1, 3]);
+  }
+
+  /**
+   * Keys and values of a source for a key/value cache: `value [B, S, E_v]` (and `key [B, S, E_k]`, default
+   * `value`) → `{ keys, values }` `[B, N, S, H]` each, the K and V that {@link apply} would compute from it (the
+   * caller disposes both). With {@link attendKeyValues}, attention without recomputing the keys of earlier
+   * positions (Pope et al. 2022 §2). The layer must be built.
+   */
+  projectKeyValues(value: tf.Tensor, key: tf.Tensor = value): KeyValueHeads {
+    const p = this.builtProjections();
+    return tf.tidy(() => {
+      const [, v, k] = splitInputs([value, value, key]);
+      const e = p.query.kernel.shape[0]!; // E_q
+      const s = v.shape[1];
+      const [wk, wv] = [p.key, p.value];
+      const keys = this.heads(linear(k, wk.kernel.read(), wk.bias?.read()), s, e); // [B, N, S, H]
+      const values = this.heads(linear(v, wv.kernel.read(), wv.bias?.read()), s, e); // [B, N, S, H]
+      return { keys, values };
+    });
+  }
+
+  /**
+   * Attention of `query [B, T, E_q]` over keys and values already projected and split into heads (from
+   * {@link projectKeyValues}, a cache's concatenation of them), with the masks of a call (`causal` defaults to
+   * `useCausalMask`; a cache of S − T earlier positions needs `queryOffset: S − T`) and `training` (dropout).
+   * Returns output `[B, T, E_out]` and weights `[B, N, T, S]` (the caller disposes both).
+   * @example
+   *   const past = mha.projectKeyValues(x.slice([0, 0, 0], [1, 2, 4])); // positions 0, 1
+   *   const now = mha.projectKeyValues(xNew); // position 2
+   *   const keys = tf.concat([past.keys, now.keys], 2); // [1, N, 3, H], and values alike
+   *   mha.attendKeyValues(xNew, keys, values, { causal: true, queryOffset: 2 }).output; // = row 2 of mha.apply(x, { causal: true })
+   */
+  attendKeyValues(
+    query: tf.Tensor,
+    keys: tf.Tensor,
+    values: tf.Tensor,
+    kwargs: AttentionMaskArgs = {},
+  ): WithAttention {
+    checkCallArgs("MultiHeadAttention.attendKeyValues", kwargs, ATTENTION_MASK_SPEC, NO_UPSTREAM_MASK);
+    const p = this.builtProjections();
+    const [q3] = splitInputs(query);
+    const [b, , e] = q3.shape;
+    const want = [b, this.numHeads, null, this.headSize(e)];
+    for (const [name, x] of [
+      ["keys", keys],
+      ["values", values],
+    ] as const) {
+      const ok = x.rank === 4 && want.every((d, i) => d === null || x.shape[i] === d);
+      if (!ok || x.shape[2] !== keys.shape[2]) {
+        throw new RangeError(
+          `MultiHeadAttention.attendKeyValues: ${name} must be [B, N, S, H] = [${b}, ${this.numHeads}, S, ${this.headSize(e)}] (S as keys), got [${x.shape}]`,
+        );
+      }
+    }
+    return tf.tidy(() => {
+      const q = linear(q3, p.query.kernel.read(), p.query.bias?.read()); // [B, T, N·H]
+      return this.attendHeads(q3, q, keys, values, kwargs);
+    });
+  }
+
+  /** Steps 2–7 of attention for projected queries `q [B, T, N·H]` over head-split `kh`, `vh` `[B, N, S, H]`. */
+  private attendHeads(
+    query: tf.Tensor3D,
+    q: tf.Tensor,
+    kh: tf.Tensor,
+    vh: tf.Tensor,
+    kwargs: MultiHeadAttentionCallArgs,
+  ): WithAttention {
+    const [b, t, e] = query.shape;
+    const s = kh.shape[2]!;
+    const [nh, h] = [this.numHeads, this.headSize(e)];
+    const qh = this.heads(q, t, e); // [B, N, T, H]
     // 3) score: Q Kᵀ / √H
     const scores = tf.mul(tf.matMul(qh, kh, false, true), 1 / Math.sqrt(h)); // [B, N, T, S]
     // 4) mask (a call's `causal` wins over `useCausalMask`) 5) softmax

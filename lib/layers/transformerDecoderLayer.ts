@@ -15,8 +15,9 @@ import { PositionwiseFeedForward } from "./feedForward.js";
 import { LayerNorm } from "./layerNorm.js";
 import { checkCallArgs } from "./layerOptions.js";
 import { checkedLens, type MaskInput } from "./maskValues.js";
-import { MultiHeadAttention } from "./multiHeadAttention.js";
+import { type KeyValueHeads, MultiHeadAttention } from "./multiHeadAttention.js";
 import {
+  appendKeyValues,
   residual,
   type TransformerLayerArgs,
   type TransformerLayerSettings,
@@ -162,6 +163,53 @@ export class TransformerDecoderLayer extends CompositeLayer {
       2,
     );
     return { output, attention: { self, cross } };
+  }
+
+  /**
+   * The cross-attention keys and values of `memory [B, S, E]`, `[B, N, S, H]` each: computed once per source and
+   * passed to every {@link cachedStep} (the caller disposes both).
+   */
+  memoryKeyValues(memory: tf.Tensor): KeyValueHeads {
+    return this.crossAttention.projectKeyValues(memory);
+  }
+
+  /**
+   * One cached decoding step: `x [B, T, E]` are T new target positions, `past` the self-attention keys and
+   * values of the S_past earlier ones (`null` at the start), `memory` the cross-attention keys and values from
+   * {@link memoryKeyValues}. Self-attention appends the new keys and values and masks with `queryOffset: S_past`;
+   * the output `[B, T, E]` equals the last T rows of `apply([all positions, memory])`. Returns it and the grown
+   * self-attention keys and values `[B, N, S_past + T, H]` (the caller disposes them; `past` and `memory` are left
+   * as they were). `memoryValidLens` `[B]` as in a call. Inference only (no dropout).
+   */
+  cachedStep(
+    x: tf.Tensor,
+    past: KeyValueHeads | null,
+    memory: KeyValueHeads,
+    kwargs: { memoryValidLens?: tf.Tensor } = {},
+  ): { output: tf.Tensor; cache: KeyValueHeads } {
+    checkCallArgs(
+      "TransformerDecoderLayer.cachedStep",
+      kwargs,
+      { memoryValidLens: opt.any() },
+      NO_UPSTREAM_MASK,
+    );
+    return tf.tidy(() => {
+      let cache: KeyValueHeads | undefined;
+      const selfAttend = (h: tf.Tensor) => {
+        cache = appendKeyValues(past, this.selfAttention.projectKeyValues(h));
+        const queryOffset = past === null ? 0 : past.keys.shape[2]!;
+        const masks = { causal: true, queryOffset };
+        return this.selfAttention.attendKeyValues(h, cache.keys, cache.values, masks).output;
+      };
+      const crossAttend = (h: tf.Tensor) => {
+        const masks = { validLens: kwargs.memoryValidLens };
+        return this.crossAttention.attendKeyValues(h, memory.keys, memory.values, masks).output;
+      };
+      let y = residual(this, x, selfAttend, 0, false);
+      y = residual(this, y, crossAttend, 1, false);
+      y = residual(this, y, (h) => this.feedForward.apply(h) as tf.Tensor, 2, false);
+      return { output: y, cache: cache! };
+    });
   }
 
   /** A seed for the next dropout mask (a fresh one each call, reproducible from `seed`). */

@@ -28,7 +28,7 @@ import {
   SEED,
   SIZE,
 } from "./layerOptions.js";
-import { MultiHeadAttention } from "./multiHeadAttention.js";
+import { type KeyValueHeads, MultiHeadAttention } from "./multiHeadAttention.js";
 import { type AttentionCallRules, applyReturningAttention, type WithAttention } from "./withAttention.js";
 
 /** Constructor arguments shared by the encoder and decoder layers. */
@@ -135,10 +135,11 @@ export class TransformerEncoderLayer extends CompositeLayer {
     checkCallArgs("TransformerEncoderLayer", kwargs, ATTENTION_CALL_SPEC, NO_UPSTREAM_MASK);
     return tf.tidy(() => {
       const x = onlyInput(inputs);
-      const { training, validLens, attentionMask, causal } = kwargs;
+      const { training, validLens, attentionMask, causal, queryOffset } = kwargs;
       const weights: tf.Tensor[] = []; // the one self-attention map [B, N, T, T]
       const attend = (h: tf.Tensor) => {
-        const r = this.selfAttention.applyWithAttention(h, { validLens, attentionMask, causal, training });
+        const masks = { validLens, attentionMask, causal, queryOffset, training };
+        const r = this.selfAttention.applyWithAttention(h, masks);
         weights.push(r.attention);
         return r.output;
       };
@@ -157,6 +158,31 @@ export class TransformerEncoderLayer extends CompositeLayer {
     return { output, attention };
   }
 
+  /**
+   * One cached step of the layer used causally (a GPT block): `x [B, T, E]` are T new positions, `past` the
+   * self-attention keys and values of the S_past earlier ones (`null` at the start). The new positions' keys and
+   * values are appended and attended with `causal: true, queryOffset: S_past`, so the output `[B, T, E]` equals
+   * the last T rows of `apply(all positions, { causal: true })`. Returns it and the grown keys and values
+   * `[B, N, S_past + T, H]` (the caller disposes all three; `past` is left as it was). Inference only (no dropout).
+   */
+  causalStep(x: tf.Tensor, past: KeyValueHeads | null): { output: tf.Tensor; cache: KeyValueHeads } {
+    return tf.tidy(() => {
+      let cache: KeyValueHeads | undefined;
+      const attend = (h: tf.Tensor) => {
+        cache = appendKeyValues(past, this.selfAttention.projectKeyValues(h));
+        const queryOffset = past === null ? 0 : past.keys.shape[2]!;
+        const r = this.selfAttention.attendKeyValues(h, cache.keys, cache.values, {
+          causal: true,
+          queryOffset,
+        });
+        return r.output;
+      };
+      const y = residual(this, x, attend, 0, false);
+      const output = residual(this, y, (h) => this.feedForward.apply(h) as tf.Tensor, 1, false);
+      return { output, cache: cache! };
+    });
+  }
+
   /** A seed for the next dropout mask (a fresh one each call, reproducible from `seed`). */
   nextSeed(): number {
     return childSeed(this.args.seed, `dropout/${++this.calls}`);
@@ -165,6 +191,12 @@ export class TransformerEncoderLayer extends CompositeLayer {
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), ...this.args };
   }
+}
+
+/** `past` with `now`'s positions appended along the sequence axis (2): `[B, N, S_past + T, H]` each. */
+export function appendKeyValues(past: KeyValueHeads | null, now: KeyValueHeads): KeyValueHeads {
+  if (past === null) return now;
+  return { keys: tf.concat([past.keys, now.keys], 2), values: tf.concat([past.values, now.values], 2) };
 }
 
 /** A layer with `args.dropout`, `args.normFirst`, LayerNorms and a dropout seed, as both Transformer layers are. */

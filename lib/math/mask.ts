@@ -2,7 +2,8 @@
  * Attention masks as boolean matrices (`true` = the query may attend to that key): padding by valid
  * lengths, causal, local windows, explicit matrices, and any combination of them (logical AND).
  * Follows: d2l §11.3.2 (masked softmax by valid lengths); Vaswani et al. §3.2.3 (causal decoder mask);
- * Luong et al. 2015 §3.2 (local attention window).
+ * Luong et al. 2015 §3.2 (local attention window); cached decoding (the bottom-right causal mask of PyTorch's
+ * `scaled_dot_product_attention` `CausalVariant.LOWER_RIGHT`, `torch.tril(ones(T, S), diagonal=S − T)`).
  */
 import { checkValue, describeValue, opt } from "../check/options.js";
 import { assertSize, isNumericTypedArray, toNumberArray, type VectorLike } from "./input.js";
@@ -18,10 +19,17 @@ export type BoolMatrix = boolean[][];
 export interface MaskSpec {
   /** Padding: query i sees keys `0 … validLens[i] − 1`; one number applies to every query. */
   validLens?: number | VectorLike;
-  /** Causal (decoder) mask: query i sees keys `j ≤ i`. */
+  /** Causal (decoder) mask: query i sees keys `j ≤ i + queryOffset`. */
   causal?: boolean;
-  /** Local attention: query i sees keys with `|i − j| ≤ window`. */
+  /** Local attention: query i sees keys with `|i + queryOffset − j| ≤ window`. */
   window?: number;
+  /**
+   * The key position of query 0, for `causal` and `window` (an integer; only with one of them): query i stands
+   * at key position i + queryOffset. Default 0, the top-left alignment (query i is key i), right when queries
+   * and keys are the same sequence (T = S). With a key/value cache the T new queries are the last T of S
+   * positions: use `S − T`, the bottom-right alignment (the last query sees every key).
+   */
+  queryOffset?: number;
   /** An explicit `[T, S]` boolean matrix. */
   matrix?: BoolMatrix;
 }
@@ -32,6 +40,7 @@ export const MASK_SPEC_RULES = {
   causal: opt.boolean(),
   window: opt.integer({ min: 0 }),
   matrix: opt.any(),
+  queryOffset: opt.integer(),
 } as const;
 
 /**
@@ -72,23 +81,31 @@ function padding(where: string, name: string, queries: number, keys: number, val
 }
 
 /**
- * Causal mask: query i sees keys 0 … i (when S > T, the extra keys are the future of the last query).
- * @example causalMask(3, 3); // [[true, false, false], [true, true, false], [true, true, true]]
+ * Causal mask: query i sees keys j ≤ i + queryOffset, i.e. M = tril(ones(T, S), queryOffset). With the
+ * default 0 (top-left) query i is key i, and when S > T the extra keys are the future of the last query; a
+ * cached decoder's T new queries are the last T of S positions, which is `queryOffset = S − T` (bottom-right).
+ * @example
+ *   causalMask(3, 3); // [[true, false, false], [true, true, false], [true, true, true]]
+ *   causalMask(1, 3, 2); // [[true, true, true]] (one new query after two cached keys sees all three)
  */
-export function causalMask(queries: number, keys: number): BoolMatrix {
+export function causalMask(queries: number, keys: number, queryOffset = 0): BoolMatrix {
   checkSize("causalMask", queries, keys);
-  return Array.from({ length: queries }, (_, i) => Array.from({ length: keys }, (_, j) => j <= i));
+  checkValue("causalMask", "queryOffset", queryOffset, MASK_SPEC_RULES.queryOffset);
+  return Array.from({ length: queries }, (_, i) =>
+    Array.from({ length: keys }, (_, j) => j <= i + queryOffset),
+  );
 }
 
 /**
- * Local (windowed) mask: query i sees the keys within `window` positions of i.
+ * Local (windowed) mask: query i (at key position i + queryOffset) sees the keys within `window` positions.
  * @example localMask(3, 3, 1); // [[true, true, false], [true, true, true], [false, true, true]]
  */
-export function localMask(queries: number, keys: number, window: number): BoolMatrix {
+export function localMask(queries: number, keys: number, window: number, queryOffset = 0): BoolMatrix {
   checkSize("localMask", queries, keys);
   checkValue("localMask", "window", window, MASK_SPEC_RULES.window);
+  checkValue("localMask", "queryOffset", queryOffset, MASK_SPEC_RULES.queryOffset);
   return Array.from({ length: queries }, (_, i) =>
-    Array.from({ length: keys }, (_, j) => Math.abs(i - j) <= window),
+    Array.from({ length: keys }, (_, j) => Math.abs(i + queryOffset - j) <= window),
   );
 }
 
@@ -116,7 +133,7 @@ export function resolveMask(
   if (Array.isArray(spec)) return checkBoolMatrix(where, name, spec, [queries, keys]);
   if (typeof spec !== "object" || spec === null || isNumericTypedArray(spec)) {
     throw new TypeError(
-      `${where}: ${name} must be a mask spec { validLens?, causal?, window?, matrix? } or a boolean matrix [${queries}, ${keys}], got ${describeValue(spec)}`,
+      `${where}: ${name} must be a mask spec { validLens?, causal?, window?, matrix?, queryOffset? } or a boolean matrix [${queries}, ${keys}], got ${describeValue(spec)}`,
     );
   }
   checkValue(where, name, spec, opt.object(MASK_SPEC_RULES));
@@ -126,8 +143,14 @@ export function resolveMask(
     mask = mask.map((row, i) => row.map((keep, j) => keep && other[i]![j]!));
   };
   if (s.validLens !== undefined) and(padding(where, `${name}.validLens`, queries, keys, s.validLens));
-  if (s.causal) and(causalMask(queries, keys));
-  if (s.window !== undefined) and(localMask(queries, keys, s.window));
+  const offset = s.queryOffset ?? 0;
+  if (s.queryOffset !== undefined && !s.causal && s.window === undefined) {
+    throw new RangeError(
+      `${where}: ${name}.queryOffset (${s.queryOffset}) places the queries for a causal or window mask; give causal: true or a window with it`,
+    );
+  }
+  if (s.causal) and(causalMask(queries, keys, offset));
+  if (s.window !== undefined) and(localMask(queries, keys, s.window, offset));
   if (s.matrix !== undefined) and(checkBoolMatrix(where, `${name}.matrix`, s.matrix, [queries, keys]));
   return mask;
 }

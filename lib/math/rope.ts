@@ -7,7 +7,7 @@
  */
 import { checkOptions, opt } from "../check/options.js";
 import { type MatrixLike, toMatrix, toNumberArray, type VectorLike } from "./input.js";
-import { type Matrix, type Shape } from "./matrix.js";
+import type { Matrix, Shape } from "./matrix.js";
 import { type StepRow, shapesOf, stepsFrom, type TraceStep } from "./trace.js";
 
 /** Which features form a rotated pair. */

@@ -3,6 +3,7 @@
  * random negative, ties counting one half. Follows: Hanley & McNeil 1982; scikit-learn `roc_auc_score`.
  */
 import { checkFinite, checkPair } from "./check.js";
+import { averageRanks } from "./rankCorrelation.js";
 
 /**
  * ROC-AUC of `scores` (higher = more positive) against binary `labels` (1 positive, 0 negative).
@@ -13,16 +14,7 @@ export function rocAuc(scores: readonly number[], labels: readonly number[]): nu
   checkFinite("rocAuc", "scores", scores);
   const bad = labels.findIndex((l) => l !== 0 && l !== 1);
   if (bad >= 0) throw new RangeError(`rocAuc: labels[${bad}] is ${labels[bad]}; labels must be 0 or 1`);
-  const order = scores.map((s, i) => [s, i] as const).sort((a, b) => a[0] - b[0]);
-  // Average ranks (1-based) over tied groups.
-  const ranks = new Array<number>(scores.length);
-  for (let start = 0; start < order.length; ) {
-    let end = start;
-    while (end + 1 < order.length && order[end + 1]![0] === order[start]![0]) end++;
-    const rank = (start + end) / 2 + 1;
-    for (let k = start; k <= end; k++) ranks[order[k]![1]] = rank;
-    start = end + 1;
-  }
+  const ranks = averageRanks(scores); // 1-based, tied groups share their mean rank
   const positives = labels.filter((l) => l === 1).length;
   const negatives = labels.length - positives;
   if (positives === 0 || negatives === 0) {

@@ -14,6 +14,7 @@ export const DECODE_SPEC: OptionSpec = {
   eos: opt.integer({ min: 0, required: true }),
   maxLength: SIZE(),
   srcValidLens: opt.any(),
+  cache: opt.boolean(),
 };
 
 /** The option rules of beam search. */

@@ -2,12 +2,16 @@
  * Autoregressive decoding with a trained encoder–decoder (`Transformer`, `Seq2seqRnn`): greedy (argmax each
  * step) and beam search with a length penalty and an end token. Follows: Vaswani et al. 2017 §6.1 (beam size
  * 4, length penalty α = 0.6); Wu et al. 2016 (GNMT) eq. 14, lp(Y) = ((5 + |Y|)/6)^α; d2l §10.8 (greedy and beam search).
- * The decoder re-reads the whole prefix each step (no key/value cache): simple, and quick at these lengths.
+ * By default the decoder re-reads the whole prefix each step; with `cache: true` a model that has a key/value
+ * cache (`startCache`, `decodeStep`: the Transformer) feeds only the newest token and attends over its cached keys
+ * and values (Pope et al. 2022 §2), with the same tokens and logits.
  */
 import * as tf from "@tensorflow/tfjs";
 import { beamStep } from "../math/beamStep.js";
+import { describeValue } from "../check/options.js";
 import { throwIfInterrupted } from "../train/interrupt.js";
 import { checkDecode } from "./decodeOptions.js";
+import type { KeyValueCache } from "./keyValueCache.js";
 
 /** What the decoders need of a model: an encoder to memory `M` and a teacher-forced decoder to logits. */
 export interface DecodableModel<M extends tf.Tensor | tf.Tensor[]> {
@@ -15,7 +19,15 @@ export interface DecodableModel<M extends tf.Tensor | tf.Tensor[]> {
   encode(src: tf.Tensor, kwargs: { srcValidLens?: tf.Tensor }): { memory: M };
   /** `tgtIn [B, T]` and memory → logits `[B, T, V_tgt]`. */
   decode(tgtIn: tf.Tensor, memory: M, kwargs: { srcValidLens?: tf.Tensor }): { logits: tf.Tensor };
+  /** A key/value cache for `memory` (the Transformer's); needed by `cache: true`. */
+  startCache?(memory: M, kwargs: { srcValidLens?: tf.Tensor }): KeyValueCache;
+  /** The logits `[B, T, V_tgt]` of the next T tokens `[B, T]` after the cached ones; grows the cache. */
+  decodeStep?(tgtIn: tf.Tensor, cache: KeyValueCache): tf.Tensor;
 }
+
+/** A model that decodes with a key/value cache. */
+type CachedModel<M extends tf.Tensor | tf.Tensor[]> = DecodableModel<M> &
+  Required<Pick<DecodableModel<M>, "startCache" | "decodeStep">>;
 
 /** Options shared by the decoders. */
 export interface DecodeOptions {
@@ -27,6 +39,11 @@ export interface DecodeOptions {
   maxLength?: number;
   /** Valid lengths of the sources (padding at the end), integers in [0, S]. Default: all valid. */
   srcValidLens?: number[] | Int32Array | tf.Tensor1D;
+  /**
+   * Decode with the model's key/value cache: each step feeds only the newest token (same tokens and logits,
+   * fewer operations). Needs a model with `startCache` and `decodeStep` (the Transformer). Default `false`.
+   */
+  cache?: boolean;
 }
 
 /** Options of {@link beamSearch}. */
@@ -55,6 +72,7 @@ export function greedyDecode<M extends tf.Tensor | tf.Tensor[]>(
   options: DecodeOptions,
 ): number[][] {
   const { steps, lens, owned } = checkDecode("greedyDecode", model.config, sources, options, false);
+  const cached = options.cache === true ? cachedModel("greedyDecode", model) : undefined;
   const b = sources.length;
   let memory: M | undefined;
   const seqs = sources.map(() => [options.bos]);
@@ -63,7 +81,8 @@ export function greedyDecode<M extends tf.Tensor | tf.Tensor[]>(
     memory = tf.tidy(
       () => model.encode(tf.tensor2d(sources, undefined, "int32"), { srcValidLens: lens }).memory,
     );
-    greedySteps(model, memory, lens, steps, seqs, done, options.eos);
+    if (cached === undefined) greedySteps(model, memory, lens, steps, seqs, done, options.eos);
+    else greedyStepsCached(cached, memory, lens, steps, seqs, done, options.eos);
   } finally {
     tf.dispose([memory ?? [], ...owned].flat()); // on errors and interrupts too
   }
@@ -97,6 +116,51 @@ function greedySteps<M extends tf.Tensor | tf.Tensor[]>(
   }
 }
 
+/** Greedy steps with a key/value cache: step t feeds only token t − 1 of each row, `[B, 1]`. */
+function greedyStepsCached<M extends tf.Tensor | tf.Tensor[]>(
+  model: CachedModel<M>,
+  memory: M,
+  lens: tf.Tensor | undefined,
+  steps: number,
+  seqs: number[][],
+  done: boolean[],
+  eos: number,
+): void {
+  const cache = model.startCache(memory, { srcValidLens: lens }); // cross-attention keys and values, once
+  try {
+    const b = seqs.length;
+    for (let t = 1; t <= steps && !done.every(Boolean); t++) {
+      throwIfInterrupted(); // Kernel → Interrupt, between steps
+      const newest = seqs.map((s) => [s[t - 1]!]);
+      const next = tf.tidy(() =>
+        model
+          .decodeStep(tf.tensor2d(newest, [b, 1], "int32"), cache)
+          .argMax(-1)
+          .dataSync(),
+      ); // [B, 1]
+      seqs.forEach((s, i) => {
+        s.push(next[i]!);
+        done[i] = done[i]! || next[i] === eos;
+      });
+    }
+  } finally {
+    cache.dispose();
+  }
+}
+
+/** `model` as a cached decoder, or a clear error when it has no key/value cache. */
+function cachedModel<M extends tf.Tensor | tf.Tensor[]>(
+  where: string,
+  model: DecodableModel<M>,
+): CachedModel<M> {
+  if (typeof model.startCache !== "function" || typeof model.decodeStep !== "function") {
+    throw new TypeError(
+      `${where}: options.cache needs a model with a key/value cache (startCache and decodeStep, as the Transformer has), got ${describeValue(model)}`,
+    );
+  }
+  return model as CachedModel<M>;
+}
+
 /**
  * Beam search for one source `[S]`: up to `beamWidth` hypotheses, best first by
  * score = log P(Y | X) / ((5 + |Y|)/6)^α, where |Y| counts the end token. The search goes on until no growing
@@ -110,26 +174,33 @@ export function beamSearch<M extends tf.Tensor | tf.Tensor[]>(
   options: BeamSearchOptions,
 ): Hypothesis[] {
   const { steps, lens, owned } = checkDecode("beamSearch", model.config, source, options, true);
+  const cached = options.cache === true ? cachedModel("beamSearch", model) : undefined;
   const k = options.beamWidth ?? 4;
   const alpha = options.lengthPenalty ?? 0.6;
   const v = model.config.tgtVocab;
   const penalty = (len: number) => ((5 + len) / 6) ** alpha;
   let memory: M | undefined;
-  let beams: Beam[] = [{ tokens: [options.bos], logProb: 0 }];
+  let cache: KeyValueCache | undefined;
+  let beams: Beam[] = [{ tokens: [options.bos], logProb: 0, from: 0 }];
   const finished: Hypothesis[] = [];
   try {
     memory = tf.tidy(
       () => model.encode(tf.tensor2d([source], undefined, "int32"), { srcValidLens: lens }).memory,
     ); // [1, S, E]
+    cache = cached?.startCache(memory, { srcValidLens: lens }); // batch 1; rows follow the beams
     // the best score `b` can still reach: it ends at a length in [|b|, steps], its log-probability ≤ now
     const reachable = (b: Beam) => b.logProb / Math.max(penalty(b.tokens.length), penalty(steps));
     const searching = () => finished.length < k || Math.max(...beams.map(reachable)) > kthBest(finished, k);
     for (let t = 1; t <= steps && beams.length > 0 && searching(); t++) {
       throwIfInterrupted(); // Kernel → Interrupt, between steps
-      const logProbs = beamLogProbs(model, memory, lens, beams, t); // [n, V]
+      const logProbs =
+        cached === undefined || cache === undefined
+          ? beamLogProbs(model, memory, lens, beams, t)
+          : beamLogProbsCached(cached, cache, beams); // [n, V]
       beams = extendBeams(beams, logProbs, { v, k, eos: options.eos, penalty }, finished);
     }
   } finally {
+    cache?.dispose();
     tf.dispose([memory ?? [], ...owned].flat()); // on errors and interrupts too
   }
   const cutOff = beams.map((b) => {
@@ -149,6 +220,8 @@ function kthBest(finished: readonly Hypothesis[], k: number): number {
 interface Beam {
   tokens: number[];
   logProb: number;
+  /** The index of the beam it grew from in the previous step (the cache row it continues). */
+  from: number;
 }
 
 /** Log-probabilities `[n, V]` of the next token after each of the `n` beams (prefixes of length `t`). */
@@ -173,6 +246,28 @@ function beamLogProbs<M extends tf.Tensor | tf.Tensor[]>(
   });
 }
 
+/**
+ * {@link beamLogProbs} with a key/value cache: the cache rows are first reordered to the beams' parents, then only
+ * each beam's newest token is fed, `[n, 1]`.
+ */
+function beamLogProbsCached<M extends tf.Tensor | tf.Tensor[]>(
+  model: CachedModel<M>,
+  cache: KeyValueCache,
+  beams: Beam[],
+): Float32Array {
+  const [n, v] = [beams.length, model.config.tgtVocab];
+  cache.reorder(beams.map((b) => b.from));
+  return tf.tidy(() => {
+    const newest = tf.tensor2d(
+      beams.map((b) => [b.tokens.at(-1)!]),
+      [n, 1],
+      "int32",
+    );
+    const logits = model.decodeStep(newest, cache); // [n, 1, V]
+    return tf.logSoftmax(logits.reshape([n, v])).dataSync() as Float32Array; // [n, V]
+  });
+}
+
 /** The best `k` extensions of `beams`; an end token among the top `k` finishes a hypothesis (into `finished`). */
 function extendBeams(
   beams: Beam[],
@@ -191,7 +286,7 @@ function extendBeams(
   for (const [rank, c] of candidates.entries()) {
     if (next.length === k) break;
     const from = beams[c.beam]!;
-    if (c.token !== p.eos) next.push({ tokens: [...from.tokens, c.token], logProb: c.logProb });
+    if (c.token !== p.eos) next.push({ tokens: [...from.tokens, c.token], logProb: c.logProb, from: c.beam });
     else if (rank < k) {
       const tokens = from.tokens.slice(1);
       finished.push({

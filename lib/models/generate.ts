@@ -9,6 +9,7 @@ import { checkOptions, checkValue, describeValue, opt } from "../check/options.j
 import { type SampledToken, type SamplingOptions, sampleToken } from "../math/sampling.js";
 import { mulberry32 } from "../random/prng.js";
 import { throwIfInterrupted } from "../train/interrupt.js";
+import type { KeyValueCache } from "./keyValueCache.js";
 import type { CausalLanguageModel } from "./nextToken.js";
 
 /** Options of {@link generate}. */
@@ -19,6 +20,19 @@ export interface GenerateOptions extends SamplingOptions {
   seed?: number;
   /** Also return each step's {@link SampledToken} (its distributions, for display). Default `false`. */
   keepSteps?: boolean;
+  /**
+   * Use the model's key/value cache (`newCache`, `decodeStep`: the Gpt): the prompt is read once, then each step
+   * feeds only the newest token; same tokens and logits. Once the sequence is longer than blockSize the window
+   * slides and every position changes, so each step then starts a new cache from the cropped context (no
+   * saving there). Default `false`.
+   */
+  cache?: boolean;
+}
+
+/** A language model with a key/value cache (the Gpt's `newCache` and `decodeStep`). */
+interface CachedLanguageModel extends CausalLanguageModel {
+  newCache(): KeyValueCache;
+  decodeStep(tokens: tf.Tensor, cache: KeyValueCache): tf.Tensor;
 }
 
 /** What {@link generate} returns. */
@@ -38,6 +52,7 @@ const GENERATE_SPEC = {
   topP: opt.number({ above: 0, max: 1 }),
   seed: opt.integer({ min: 0 }),
   keepSteps: opt.boolean(),
+  cache: opt.boolean(),
 };
 
 /**
@@ -57,25 +72,59 @@ export function generate(
     maxNewTokens,
     seed = 0,
     keepSteps = false,
+    cache: useCache = false,
     ...shaping
   } = checkOptions("generate", options, GENERATE_SPEC);
   const { vocabSize, blockSize } = checkPrompt(model, prompt);
+  const cached = useCache ? cachedLanguageModel(model) : undefined;
   const rng = mulberry32(seed);
   const tokens = [...prompt];
   const steps: SampledToken[] = [];
-  for (let i = 0; i < maxNewTokens; i++) {
-    throwIfInterrupted(); // Kernel → Interrupt, between steps
-    const context = tokens.slice(-blockSize); // crop to the block size
-    const last = tf.tidy(() => {
-      const logits = model.apply(tf.tensor2d([context], [1, context.length], "int32")) as tf.Tensor; // [1, T, V]
-      return logits.slice([0, context.length - 1, 0], [1, 1, vocabSize]).dataSync(); // [V]
-    });
-    const step = sampleToken(last, { ...shaping, rng });
-    tokens.push(step.token);
-    if (keepSteps) steps.push(step);
+  let cache: KeyValueCache | undefined;
+  try {
+    for (let i = 0; i < maxNewTokens; i++) {
+      throwIfInterrupted(); // Kernel → Interrupt, between steps
+      const context = tokens.slice(-blockSize); // crop to the block size
+      let last: tf.TypedArray;
+      if (cached === undefined) {
+        last = tf.tidy(() => {
+          const logits = model.apply(tf.tensor2d([context], [1, context.length], "int32")) as tf.Tensor; // [1, T, V]
+          return logits.slice([0, context.length - 1, 0], [1, 1, vocabSize]).dataSync(); // [V]
+        });
+      } else {
+        // the cache holds tokens[0 … n−2] while the window has not slid; else read the cropped context afresh
+        const fresh = cache === undefined || tokens.length > blockSize;
+        if (fresh) {
+          cache?.dispose();
+          cache = cached.newCache();
+        }
+        const feed = fresh ? context : context.slice(-1);
+        const c = cache!;
+        last = tf.tidy(() => {
+          const logits = cached.decodeStep(tf.tensor2d([feed], [1, feed.length], "int32"), c); // [1, T, V]
+          return logits.slice([0, feed.length - 1, 0], [1, 1, vocabSize]).dataSync(); // [V]
+        });
+      }
+      const step = sampleToken(last, { ...shaping, rng });
+      tokens.push(step.token);
+      if (keepSteps) steps.push(step);
+    }
+  } finally {
+    cache?.dispose(); // on errors and interrupts too
   }
   const newTokens = tokens.slice(prompt.length);
   return keepSteps ? { tokens, newTokens, steps } : { tokens, newTokens };
+}
+
+/** `model` as a cached language model, or a clear error when it has no key/value cache. */
+function cachedLanguageModel(model: CausalLanguageModel): CachedLanguageModel {
+  const m = model as Partial<CachedLanguageModel>;
+  if (typeof m.newCache !== "function" || typeof m.decodeStep !== "function") {
+    throw new TypeError(
+      `generate: options.cache needs a model with a key/value cache (newCache and decodeStep, as the Gpt has), got ${describeValue(model)}`,
+    );
+  }
+  return model as CachedLanguageModel;
 }
 
 /** The model's sizes, after checking that `prompt` is a non-empty list of ids in [0, vocabSize). */

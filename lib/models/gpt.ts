@@ -32,6 +32,7 @@ import {
 import { childSeed } from "../random/childSeed.js";
 import { tfSeed } from "../tfjs/seed.js";
 import { GPT_CONFIG_SPEC, type GptConfig, gptConfig } from "./gptConfig.js";
+import { KeyValueCache, positionRows } from "./keyValueCache.js";
 
 /** Call arguments of the GPT. */
 export interface GptCallArgs {
@@ -172,6 +173,55 @@ export class Gpt extends CompositeLayer {
     const n = this.config.numLayers;
     const [output, ...attention] = applyReturningAttention(this, tokens, kwargs, WITH_ATTENTION, n);
     return { output, attention };
+  }
+
+  /**
+   * An empty key/value cache for {@link decodeStep}, one entry per block (the caller disposes it).
+   * @example
+   *   const cache = model.newCache();
+   *   const logits = model.decodeStep(tf.tensor2d([[1, 2]], [1, 2], "int32"), cache); // [1, 2, V]; cache.length 2
+   *   cache.dispose();
+   */
+  newCache(): KeyValueCache {
+    return new KeyValueCache(this.config.numLayers);
+  }
+
+  /**
+   * One cached step: `tokens [B, T]` are the next T tokens (positions cache.length …; the whole prompt at the
+   * start), the cache holds every block's keys and values of the earlier ones. Returns the logits `[B, T, V]` of
+   * the new positions, equal to the last T rows of `apply` on the whole sequence, and appends the new keys and
+   * values (each block attends with `causal: true, queryOffset: cache.length`). Inference only (no dropout). The
+   * positions are absolute: the cache cannot hold more than blockSize positions.
+   */
+  decodeStep(tokens: tf.Tensor, cache: KeyValueCache): tf.Tensor {
+    this.ensureBuilt();
+    if (!(cache instanceof KeyValueCache) || cache.numLayers !== this.blocks.length) {
+      throw new TypeError(
+        `Gpt.decodeStep: cache must be a KeyValueCache from newCache (${this.blocks.length} blocks)`,
+      );
+    }
+    const start = cache.length;
+    if (tokens.rank === 2 && start + (tokens.shape[1] ?? 0) > this.config.blockSize) {
+      throw new RangeError(
+        `Gpt.decodeStep: ${start} cached + ${tokens.shape[1]} new positions exceed blockSize ${this.config.blockSize} (start a new cache from the cropped context)`,
+      );
+    }
+    const [b, t] = checkTokens(tokens, this.config);
+    return tf.tidy(() => {
+      const e = this.config.dModel;
+      const { tokenEmbedding, headKernel, headBias } = this.ownWeights();
+      const rows = tf.gather(tokenEmbedding.read(), tokens.reshape([-1]).toInt()); // [B·T, E]
+      const scaled = tf.mul(rows.reshape([b, t, e]), Math.sqrt(e)); // [B, T, E]
+      let h = tf.add(scaled, positionRows(this.position, start, t, e)); // [B, T, E]
+      this.blocks.forEach((block, i) => {
+        const r = block.causalStep(h, cache.self(i));
+        cache.update(i, r.cache); // [B, N, start + T, H]
+        h = r.output; // [B, T, E]
+      });
+      h = this.finalNorm.apply(h) as tf.Tensor; // [B, T, E]
+      const kernel = headKernel === null ? tf.transpose(tokenEmbedding.read()) : headKernel.read(); // [E, V]
+      return linear(h, kernel, headBias.read()); // [B, T, V]
+    });
   }
 
   /** Embedding dropout (GPT-2's `drop` after h₀), with a fresh seed from `seed` each call. */

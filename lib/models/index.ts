@@ -24,6 +24,7 @@ export {
   gptConfig,
   gptParameterCount,
 } from "./gptConfig.js";
+export { KeyValueCache, positionRows } from "./keyValueCache.js";
 export { loadModel, type SavableModel, saveModel } from "./modelIO.js";
 export {
   bitsPerToken,

@@ -19,6 +19,7 @@ import { TransformerEncoderLayer } from "../layers/transformerEncoderLayer.js";
 import { applyReturningAttention, type WithAttention } from "../layers/withAttention.js";
 import { childSeed } from "../random/childSeed.js";
 import { tfSeed } from "../tfjs/seed.js";
+import { KeyValueCache, positionRows } from "./keyValueCache.js";
 import {
   SEQ2SEQ_ATTENTION_RULES,
   type Seq2seqCallArgs,
@@ -174,6 +175,74 @@ export class Transformer extends Seq2seqModel<tf.Tensor> {
       const logits = linear(x, outputKernel.read(), outputBias.read()); // [B, T, V_tgt]
       return { logits, decoderSelf, decoderCross };
     });
+  }
+
+  /**
+   * A key/value cache for decoding `memory [B, S, E]` (from {@link encode}): each decoder layer's
+   * cross-attention keys and values, computed once here, and empty self-attention caches that
+   * {@link decodeStep} grows. `srcValidLens` `[B]` as in a call. The caller disposes the cache.
+   * @example
+   *   const cache = model.startCache(memory);
+   *   const logits = model.decodeStep(tf.tensor2d([[bos]], [1, 1], "int32"), cache); // [1, 1, V_tgt]
+   *   cache.dispose();
+   */
+  startCache(memory: tf.Tensor, kwargs: Pick<TransformerCallArgs, "srcValidLens"> = {}): KeyValueCache {
+    this.ensureBuilt();
+    const [b, s] = memory.shape;
+    if (memory.rank !== 3 || b === undefined || s === undefined) {
+      throw new RangeError(`Transformer.startCache: memory must be [B, S, E], got [${memory.shape}]`);
+    }
+    const { cross, lens } = tf.tidy(() => {
+      const { srcValidLens } = seq2seqCallArgs("Transformer.startCache", kwargs, b, s);
+      const lens = srcValidLens === undefined ? undefined : tf.clone(srcValidLens);
+      return { cross: this.decoders.map((layer) => layer.memoryKeyValues(memory)), lens };
+    });
+    return new KeyValueCache(this.decoders.length, cross, lens);
+  }
+
+  /**
+   * One cached decoding step: `tgtIn [B, T]` are the next T target tokens (positions cache.length …), the cache
+   * holds the earlier ones and the memory's keys and values ({@link startCache}). Returns the logits `[B, T,
+   * V_tgt]` of the new positions, equal to the last T rows of {@link decode} on the whole prefix, and appends the
+   * new keys and values to the cache. Inference only (no dropout). Each step costs O(S) attention per new token,
+   * instead of re-reading the prefix.
+   */
+  decodeStep(tgtIn: tf.Tensor, cache: KeyValueCache): tf.Tensor {
+    this.ensureBuilt();
+    if (!(cache instanceof KeyValueCache) || cache.numLayers !== this.decoders.length) {
+      throw new TypeError(
+        `Transformer.decodeStep: cache must be a KeyValueCache from startCache (${this.decoders.length} layers)`,
+      );
+    }
+    const [, t] = tokenShape("Transformer.decodeStep", tgtIn, "tgtIn");
+    const start = cache.length;
+    if (start + t > this.config.maxLength) {
+      throw new RangeError(
+        `Transformer.decodeStep: ${start} cached + ${t} new positions exceed maxLength ${this.config.maxLength}`,
+      );
+    }
+    return tf.tidy(() => {
+      let x = this.embedAt(tgtIn, start); // [B, T, E]
+      this.decoders.forEach((layer, i) => {
+        const kwargs = { memoryValidLens: cache.memoryValidLens };
+        const r = layer.cachedStep(x, cache.self(i), cache.cross(i), kwargs);
+        cache.update(i, r.cache); // [B, N, start + T, H]
+        x = r.output;
+      });
+      const norm = this.finalNorms[1];
+      if (norm !== undefined) x = norm.apply(x) as tf.Tensor;
+      const { outputKernel, outputBias } = this.ownWeights();
+      return linear(x, outputKernel.read(), outputBias.read()); // [B, T, V_tgt]
+    });
+  }
+
+  /** Target ids `[B, T]` at positions start … start + T − 1 → embeddings × √E + those positions, `[B, T, E]`. */
+  private embedAt(tokens: tf.Tensor, start: number): tf.Tensor {
+    const [b, len] = tokenShape("Transformer", tokens, "tgtIn");
+    const e = this.config.dModel;
+    const rows = tf.gather(this.ownWeights().embeddings[1].read(), tokens.reshape([-1]).toInt()); // [B·T, E]
+    const scaled = tf.mul(rows.reshape([b, len, e]), Math.sqrt(e)); // [B, T, E]
+    return tf.add(scaled, positionRows(this.positions[1], start, len, e)); // [B, T, E]
   }
 
   /**

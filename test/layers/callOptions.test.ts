@@ -122,9 +122,9 @@ const calls: [string, () => unknown, RegExp][] = [
     /must be an object with keys/,
   ],
   [
-    "Additive queryOffset",
-    () => additive.applyWithAttention([x(), memory()], { queryOffset: 1 } as never),
-    /^AdditiveAttention\.applyWithAttention: unknown option "queryOffset"/,
+    "Additive queryOfset (misspelt)",
+    () => additive.applyWithAttention([x(), memory()], { queryOfset: 1 } as never),
+    /^AdditiveAttention\.applyWithAttention: unknown option "queryOfset"/,
   ],
   [
     "Additive score",

@@ -11,6 +11,7 @@ import { crossEntropyRows } from "./badCrossEntropy.js";
 import { decoderStepRows } from "./badDecoderSteps.js";
 import { runRow } from "./badInputRows.js";
 import { optionRows } from "./badOptions.js";
+import { partThreeRows } from "./badPartThree.js";
 import { samplingRows } from "./badSampling.js";
 import { transformerBlockRows } from "./badTransformerBlock.js";
 
@@ -21,6 +22,7 @@ const rows = [
   ...transformerBlockRows,
   ...samplingRows,
   ...decoderStepRows,
+  ...partThreeRows,
 ];
 
 /** Exports that are not functions taking user input: constants and rule tables. */
@@ -34,9 +36,20 @@ const CONSTANTS = [
   "ROPE_RULES",
   "KERNEL_NAMES",
   "kernels",
+  "TILED_SCORES",
+  "TILED_BACKWARD_SCORES",
+  "ATTENTION_KINDS",
 ];
-/** Functions without options or array input to check: shape formatting, trace building, a thrower. */
-const NO_OPTIONS = ["formatShape", "shapeOf", "shapeMismatch", "step", "stepsFrom", "shapesOf"];
+/** Functions without options or array input to check: shape formatting, trace building, a thrower, a constructor. */
+const NO_OPTIONS = [
+  "formatShape",
+  "shapeOf",
+  "shapeMismatch",
+  "step",
+  "stepsFrom",
+  "shapesOf",
+  "emptyKvCache",
+];
 
 for (const row of rows) {
   test(`bad input: ${row.fn}(${row.input})`, () => runRow(row));

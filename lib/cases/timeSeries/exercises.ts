@@ -8,26 +8,13 @@
 
 import { isRecord } from "../../exercises/answerGuards.js";
 import { defineExercises, type Verdict } from "../../exercises/exercise.js";
+import { pearson as correlation } from "../../metrics/rankCorrelation.js";
 import type { TemporalAttentionForecaster } from "../../models/temporalForecaster.js";
 import { loadStockPrices, stockSplits } from "../stocks/data.js";
 import { type LaggedSeries, laggedSeries } from "./data.js";
 import { TIME_SERIES_DEFAULTS, timeSeriesEvaluate } from "./experiment.js";
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-
-/** Pearson correlation of two equally long arrays (0 when one of them is constant). */
-function correlation(a: readonly number[], b: readonly number[]): number {
-  const mean = (v: readonly number[]) => v.reduce((s, x) => s + x, 0) / v.length;
-  const [ma, mb] = [mean(a), mean(b)];
-  let [ab, aa, bb] = [0, 0, 0];
-  a.forEach((x, i) => {
-    const [da, db] = [x - ma, b[i]! - mb];
-    ab += da * db;
-    aa += da * da;
-    bb += db * db;
-  });
-  return aa === 0 || bb === 0 ? 0 : ab / Math.sqrt(aa * bb);
-}
 
 /**
  * Where the driver of a `lag` series sits, measured: the window index whose s correlates most with the target,
