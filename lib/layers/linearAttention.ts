@@ -15,8 +15,16 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { opt } from "../check/options.js";
-import { childSeed } from "../random/childSeed.js";
 import { attentionMask, NO_UPSTREAM_MASK } from "./attentionMask.js";
+import {
+  buildProjections,
+  type Initializer,
+  inputWidth,
+  type Projection,
+  type Projections,
+  splitInputs,
+  splitShapes,
+} from "./attentionProjections.js";
 import {
   type BaseLayerArgs,
   baseLayerArgs,
@@ -80,12 +88,6 @@ const CALL_SPEC = { ...MASK_SPEC, returnAttention: opt.boolean() };
 const WITH_ATTENTION: AttentionCallRules = { spec: MASK_SPEC, mask: NO_UPSTREAM_MASK };
 const NAME = "LinearAttention";
 
-interface Projection {
-  kernel: tf.LayerVariable;
-  bias: tf.LayerVariable | undefined;
-}
-type Projections = Record<"query" | "key" | "value" | "output", Projection>;
-
 /** Linear attention. Inputs: `query [B, T, E_q]`, or `[query, value [B, S, E_v]]`, or `[query, value, key [B, S, E_k]]`. */
 export class LinearAttention extends tf.layers.Layer {
   static className = NAME;
@@ -116,33 +118,23 @@ export class LinearAttention extends tf.layers.Layer {
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const [qs, vs, ks] = splitShapes(inputShape);
-    const [eq, ev, ek] = [width(qs, "query"), width(vs, "value"), width(ks, "key")];
+    const [qs, vs, ks] = splitShapes(NAME, inputShape);
+    const [eq, ev, ek] = [
+      inputWidth(NAME, qs, "query"),
+      inputWidth(NAME, vs, "value"),
+      inputWidth(NAME, ks, "key"),
+    ];
     const n = this.numHeads * this.headSize(eq); // N·H
     const outDim = this.outputDim ?? eq;
-    const kernel = (name: string, rows: number, cols: number, k: number) =>
-      this.addWeight(
-        `${name}Kernel`,
-        [rows, cols],
-        "float32",
-        tf.initializers.glorotUniform({ seed: childSeed(this.seed, `init/${k}`) }),
-      );
-    const [wq, wk, wv] = [kernel("query", eq, n, 0), kernel("key", ek, n, 1), kernel("value", ev, n, 2)];
-    const wo = kernel("output", n, outDim, 3);
-    const bias = (name: string, cols: number) =>
-      this.useBias ? this.addWeight(`${name}Bias`, [cols], "float32", tf.initializers.zeros()) : undefined;
-    this.projections = {
-      query: { kernel: wq, bias: bias("query", n) },
-      key: { kernel: wk, bias: bias("key", n) },
-      value: { kernel: wv, bias: bias("value", n) },
-      output: { kernel: wo, bias: bias("output", outDim) },
-    };
+    const addWeight = (name: string, shape: number[], init: Initializer) =>
+      this.addWeight(name, shape, "float32", init);
+    this.projections = buildProjections(addWeight, { eq, ev, ek, n, outDim }, this.seed, this.useBias);
     this.built = true;
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const [q] = splitShapes(inputShape);
-    return [...q.slice(0, -1), this.outputDim ?? width(q, "query")];
+    const [q] = splitShapes(NAME, inputShape);
+    return [...q.slice(0, -1), this.outputDim ?? inputWidth(NAME, q, "query")];
   }
 
   override call(
@@ -151,7 +143,7 @@ export class LinearAttention extends tf.layers.Layer {
   ): tf.Tensor | tf.Tensor[] {
     checkCallArgs(NAME, kwargs, CALL_SPEC, NO_UPSTREAM_MASK);
     return tf.tidy(() => {
-      const [query, value, key] = splitInputs(inputs);
+      const [query, value, key] = splitInputs(NAME, inputs);
       const [b, t, e] = query.shape;
       const s = value.shape[1];
       if (key.shape[1] !== s)
@@ -290,34 +282,6 @@ function keyMaskOf(b: number, s: number, kwargs: LinearAttentionMaskArgs): tf.Te
   const args = { validLens: kwargs.validLens, attentionMask: kwargs.attentionMask };
   const mask = attentionMask(b, 1, s, args, NAME); // [B, 1, S]
   return mask === null ? null : mask.reshape([b, 1, s, 1]);
-}
-
-function splitShapes(inputShape: tf.Shape | tf.Shape[]): [tf.Shape, tf.Shape, tf.Shape] {
-  const list = Array.isArray(inputShape[0]) ? (inputShape as tf.Shape[]) : [inputShape as tf.Shape];
-  const [q, v = q, k = v] = list;
-  if (q === undefined || v === undefined || k === undefined || list.length > 3)
-    throw new RangeError(`${NAME}: expects 1 to 3 inputs (query, value, key), got ${list.length}`);
-  return [q, v, k];
-}
-
-function width(shape: tf.Shape, name: "query" | "value" | "key"): number {
-  const e = shape.at(-1);
-  if (shape.length !== 3 || e === null || e === undefined)
-    throw new RangeError(
-      `${NAME}: ${name} must be [B, length, width] with a known width, got [${shape.join(", ")}]`,
-    );
-  return e;
-}
-
-function splitInputs(inputs: tf.Tensor | tf.Tensor[]): [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D] {
-  const list = Array.isArray(inputs) ? inputs : [inputs];
-  const [query, value = query, key = value] = list;
-  if (query === undefined || value === undefined || key === undefined || list.length > 3)
-    throw new RangeError(`${NAME}: expects 1 to 3 inputs (query, value, key), got ${list.length}`);
-  width(query.shape, "query");
-  width(value.shape, "value");
-  width(key.shape, "key");
-  return [query as tf.Tensor3D, value as tf.Tensor3D, key as tf.Tensor3D];
 }
 
 tf.serialization.registerClass(LinearAttention);

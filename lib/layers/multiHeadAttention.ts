@@ -22,6 +22,15 @@ import {
   NO_UPSTREAM_MASK,
 } from "./attentionMask.js";
 import {
+  buildProjections,
+  type Initializer,
+  inputWidth,
+  type Projection,
+  type Projections,
+  splitInputs,
+  splitShapes,
+} from "./attentionProjections.js";
+import {
   type BaseLayerArgs,
   baseLayerArgs,
   checkCallArgs,
@@ -80,15 +89,6 @@ const WITH_ATTENTION: AttentionCallRules = { spec: ATTENTION_MASK_SPEC, mask: NO
  */
 export type KeyValueHeads = { keys: tf.Tensor; values: tf.Tensor };
 
-/** One of the four projections: kernel `[E_in, E_out]` and, with `useBias`, bias `[E_out]`. */
-interface Projection {
-  kernel: tf.LayerVariable;
-  bias: tf.LayerVariable | undefined;
-}
-
-/** The four projections by name (W_q, W_k, W_v, W_o), in the order of the weight layout. */
-type Projections = Record<"query" | "key" | "value" | "output", Projection>;
-
 /** Multi-head attention. Inputs: `query [B, T, E_q]`, or `[query, value [B, S, E_v]]`, or `[query, value, key [B, S, E_k]]`. */
 export class MultiHeadAttention extends tf.layers.Layer {
   static className = "MultiHeadAttention";
@@ -125,30 +125,23 @@ export class MultiHeadAttention extends tf.layers.Layer {
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const [qs, vs, ks] = splitShapes(inputShape);
-    const [eq, ev, ek] = [width(qs, "query"), width(vs, "value"), width(ks, "key")]; // E_q, E_v, E_k
+    const [qs, vs, ks] = splitShapes("MultiHeadAttention", inputShape);
+    const [eq, ev, ek] = [
+      inputWidth("MultiHeadAttention", qs, "query"),
+      inputWidth("MultiHeadAttention", vs, "value"),
+      inputWidth("MultiHeadAttention", ks, "key"),
+    ]; // E_q, E_v, E_k
     const n = this.numHeads * this.headSize(eq); // N·H
     const outDim = this.outputDim ?? eq;
-    const init = (k: number) => tf.initializers.glorotUniform({ seed: childSeed(this.seed, `init/${k}`) });
-    const kernel = (name: string, rows: number, cols: number, k: number) =>
-      this.addWeight(`${name}Kernel`, [rows, cols], "float32", init(k));
-    // the four kernels first, then the four biases: the weight layout above
-    const [wq, wk, wv] = [kernel("query", eq, n, 0), kernel("key", ek, n, 1), kernel("value", ev, n, 2)];
-    const wo = kernel("output", n, outDim, 3);
-    const bias = (name: string, cols: number) =>
-      this.useBias ? this.addWeight(`${name}Bias`, [cols], "float32", tf.initializers.zeros()) : undefined;
-    this.projections = {
-      query: { kernel: wq, bias: bias("query", n) },
-      key: { kernel: wk, bias: bias("key", n) },
-      value: { kernel: wv, bias: bias("value", n) },
-      output: { kernel: wo, bias: bias("output", outDim) },
-    };
+    const addWeight = (name: string, shape: number[], init: Initializer) =>
+      this.addWeight(name, shape, "float32", init);
+    this.projections = buildProjections(addWeight, { eq, ev, ek, n, outDim }, this.seed, this.useBias);
     this.built = true;
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const [q] = splitShapes(inputShape);
-    return [...q.slice(0, -1), this.outputDim ?? width(q, "query")];
+    const [q] = splitShapes("MultiHeadAttention", inputShape);
+    return [...q.slice(0, -1), this.outputDim ?? inputWidth("MultiHeadAttention", q, "query")];
   }
 
   override call(
@@ -176,7 +169,7 @@ export class MultiHeadAttention extends tf.layers.Layer {
   }
 
   private attend(inputs: tf.Tensor | tf.Tensor[], kwargs: MultiHeadAttentionCallArgs): WithAttention {
-    const [query, value, key] = splitInputs(inputs);
+    const [query, value, key] = splitInputs("MultiHeadAttention", inputs);
     const s = value.shape[1];
     // 1) project: one fused [E, 3·N·H] matMul for self-attention, else three
     const [q, k, v] = this.project(query, value, key); // [B, T, N·H], [B, S, N·H], [B, S, N·H]
@@ -199,7 +192,7 @@ export class MultiHeadAttention extends tf.layers.Layer {
   projectKeyValues(value: tf.Tensor, key: tf.Tensor = value): KeyValueHeads {
     const p = this.builtProjections();
     return tf.tidy(() => {
-      const [, v, k] = splitInputs([value, value, key]);
+      const [, v, k] = splitInputs("MultiHeadAttention", [value, value, key]);
       const e = p.query.kernel.shape[0]!; // E_q
       const s = v.shape[1];
       const [wk, wv] = [p.key, p.value];
@@ -228,7 +221,7 @@ export class MultiHeadAttention extends tf.layers.Layer {
   ): WithAttention {
     checkCallArgs("MultiHeadAttention.attendKeyValues", kwargs, ATTENTION_MASK_SPEC, NO_UPSTREAM_MASK);
     const p = this.builtProjections();
-    const [q3] = splitInputs(query);
+    const [q3] = splitInputs("MultiHeadAttention", query);
     const [b, , e] = q3.shape;
     const want = [b, this.numHeads, null, this.headSize(e)];
     for (const [name, x] of [
@@ -328,40 +321,6 @@ export class MultiHeadAttention extends tf.layers.Layer {
       seed: this.seed,
     };
   }
-}
-
-/** `[query, value, key]` shapes from one shape (self-attention) or a list of one to three. */
-function splitShapes(inputShape: tf.Shape | tf.Shape[]): [tf.Shape, tf.Shape, tf.Shape] {
-  const list = Array.isArray(inputShape[0]) ? (inputShape as tf.Shape[]) : [inputShape as tf.Shape];
-  const [q, v = q, k = v] = list;
-  if (q === undefined || v === undefined || k === undefined || list.length > 3) {
-    throw new RangeError(`MultiHeadAttention: expects 1 to 3 inputs (query, value, key), got ${list.length}`);
-  }
-  return [q, v, k];
-}
-
-/** The last (feature) dimension of an input shape, which the weights need. */
-function width(shape: tf.Shape, name: "query" | "value" | "key"): number {
-  const e = shape.at(-1);
-  if (shape.length !== 3 || e === null || e === undefined) {
-    throw new RangeError(
-      `MultiHeadAttention: ${name} must be [B, length, width] with a known width, got [${shape.join(", ")}]`,
-    );
-  }
-  return e;
-}
-
-/** `[query, value, key]` from one tensor (self-attention) or a list of one to three, each `[B, ·, ·]`. */
-function splitInputs(inputs: tf.Tensor | tf.Tensor[]): [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D] {
-  const list = Array.isArray(inputs) ? inputs : [inputs];
-  const [query, value = query, key = value] = list;
-  if (query === undefined || value === undefined || key === undefined || list.length > 3) {
-    throw new RangeError(`MultiHeadAttention: expects 1 to 3 inputs (query, value, key), got ${list.length}`);
-  }
-  width(query.shape, "query");
-  width(value.shape, "value");
-  width(key.shape, "key");
-  return [query as tf.Tensor3D, value as tf.Tensor3D, key as tf.Tensor3D];
 }
 
 tf.serialization.registerClass(MultiHeadAttention);

@@ -6,8 +6,8 @@
  * makes the pattern cheap, and tier 1's `slidingWindowPairs` counts those pairs.
  */
 import * as tf from "@tensorflow/tfjs";
-import { type SlidingWindowOptions, slidingWindowMask } from "../math/slidingWindow.js";
 import { assertPositiveInt } from "../math/matrix.js";
+import { type SlidingWindowOptions, slidingWindowMask } from "../math/slidingWindow.js";
 
 /**
  * The sliding-window mask of `length` tokens for a batch of `batch`, float32 `[B, T, T]` (the caller disposes it).
