@@ -32,6 +32,7 @@ export {
   SinusoidalPositionalEncoding,
   type SinusoidalPositionalEncodingArgs,
 } from "./positionalEncoding.js";
+export { type RopeSetting, ropeRotate } from "./rope.js";
 export { ScoreAttention, type ScoreAttentionArgs, type ScoreAttentionCallArgs } from "./scoreAttention.js";
 export {
   type DecoderLayerAttention,

@@ -11,6 +11,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { opt } from "../check/options.js";
+import type { RopeLayout } from "../math/rope.js";
 import { childSeed } from "../random/childSeed.js";
 import {
   ATTENTION_CALL_SPEC,
@@ -40,6 +41,7 @@ import {
   SIZE,
 } from "./layerOptions.js";
 import { linear } from "./linear.js";
+import { ROPE_ARGS, type RopeSetting, ropeRotate, ropeSetting } from "./rope.js";
 import { type AttentionCallRules, applyReturningAttention, type WithAttention } from "./withAttention.js";
 
 /** Constructor arguments of {@link MultiHeadAttention}. */
@@ -59,6 +61,15 @@ export interface MultiHeadAttentionArgs extends BaseLayerArgs {
    * `causal: false`. Default `false` (a call can still ask with `causal: true`).
    */
   useCausalMask?: boolean;
+  /**
+   * Rotary positions (RoPE) on every head's queries and keys, pairing features "interleaved" (RoFormer) or
+   * "half" (GPT-NeoX, LLaMA): key j sits at position j, query i at i + queryOffset (0 without a causal
+   * mask). Default none. The keys of a cache ({@link projectKeyValues}) are kept unrotated and rotated when
+   * attended.
+   */
+  rope?: RopeLayout | null;
+  /** The base of RoPE's frequencies θ_i = base^{−2i/H}, > 1 (only with `rope`). Default 10000. */
+  ropeBase?: number;
   /** Seed of the weight initializers and of dropout. Default 0. */
   seed?: number;
 }
@@ -71,6 +82,7 @@ const ARGS = {
   useBias: opt.boolean(),
   dropout: RATE,
   useCausalMask: opt.boolean(),
+  ...ROPE_ARGS,
   seed: SEED,
 };
 
@@ -98,18 +110,21 @@ export class MultiHeadAttention extends tf.layers.Layer {
   readonly useBias: boolean;
   readonly dropout: number;
   readonly useCausalMask: boolean;
+  /** The RoPE layout and base, or `null` without rotary positions. */
+  readonly rope: RopeSetting | null;
   readonly seed: number;
   private calls = 0;
   private projections: Projections | null = null;
 
   constructor(args: MultiHeadAttentionArgs) {
-    super(baseLayerArgs(checkLayerArgs("MultiHeadAttention", args, ARGS, ["keyDim", "outputDim"])));
+    super(baseLayerArgs(checkLayerArgs("MultiHeadAttention", args, ARGS, ["keyDim", "outputDim", "rope"])));
     this.numHeads = args.numHeads;
     this.keyDim = args.keyDim ?? null;
     this.outputDim = args.outputDim ?? null;
     this.useBias = args.useBias ?? true;
     this.dropout = args.dropout ?? 0;
     this.useCausalMask = args.useCausalMask ?? false;
+    this.rope = ropeSetting("MultiHeadAttention", args);
     this.seed = args.seed ?? 0;
   }
 
@@ -252,11 +267,20 @@ export class MultiHeadAttention extends tf.layers.Layer {
     const [b, t, e] = query.shape;
     const s = kh.shape[2]!;
     const [nh, h] = [this.numHeads, this.headSize(e)];
-    const qh = this.heads(q, t, e); // [B, N, T, H]
-    // 3) score: Q Kᵀ / √H
-    const scores = tf.mul(tf.matMul(qh, kh, false, true), 1 / Math.sqrt(h)); // [B, N, T, S]
-    // 4) mask (a call's `causal` wins over `useCausalMask`) 5) softmax
     const masks = { ...kwargs, causal: kwargs.causal ?? this.useCausalMask };
+    let [qh, kr] = [this.heads(q, t, e), kh]; // [B, N, T, H], [B, N, S, H]
+    if (this.rope !== null) {
+      // 2b) RoPE: query i at position i + queryOffset, key j at j
+      const offset = masks.causal ? (kwargs.queryOffset ?? 0) : 0;
+      if (offset < 0)
+        throw new RangeError(
+          `MultiHeadAttention: with rope, queryOffset (${offset}) places the queries at positions ≥ 0; it must be ≥ 0`,
+        );
+      [qh, kr] = [ropeRotate(qh, offset, this.rope), ropeRotate(kh, 0, this.rope)];
+    }
+    // 3) score: Q Kᵀ / √H
+    const scores = tf.mul(tf.matMul(qh, kr, false, true), 1 / Math.sqrt(h)); // [B, N, T, S]
+    // 4) mask (a call's `causal` wins over `useCausalMask`) 5) softmax
     const mask = attentionMask(b, t, s, masks, "MultiHeadAttention");
     const weights = maskedSoftmax(scores, mask === null ? null : mask.expandDims(1)); // [B, N, T, S]
     const dropped =
@@ -318,6 +342,8 @@ export class MultiHeadAttention extends tf.layers.Layer {
       useBias: this.useBias,
       dropout: this.dropout,
       useCausalMask: this.useCausalMask,
+      rope: this.rope?.layout ?? null,
+      ...(this.rope === null ? {} : { ropeBase: this.rope.base }),
       seed: this.seed,
     };
   }

@@ -19,6 +19,7 @@ import { type KeyValueHeads, MultiHeadAttention } from "./multiHeadAttention.js"
 import {
   appendKeyValues,
   residual,
+  selfAttentionRope,
   type TransformerLayerArgs,
   type TransformerLayerSettings,
   transformerLayerBase,
@@ -70,6 +71,7 @@ export class TransformerDecoderLayer extends CompositeLayer {
       numHeads,
       dropout,
       useCausalMask: true,
+      ...selfAttentionRope(this.args),
       seed: childSeed(seed, "selfAttention"),
     });
     this.crossAttention = new MultiHeadAttention({

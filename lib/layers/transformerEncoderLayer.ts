@@ -8,6 +8,7 @@
  * {@link PositionwiseFeedForward}), then gamma and beta of the first and of the second LayerNorm.
  */
 import * as tf from "@tensorflow/tfjs";
+import type { RopeLayout } from "../math/rope.js";
 import { opt } from "../check/options.js";
 import { childSeed } from "../random/childSeed.js";
 import {
@@ -29,6 +30,7 @@ import {
   SIZE,
 } from "./layerOptions.js";
 import { type KeyValueHeads, MultiHeadAttention } from "./multiHeadAttention.js";
+import { ROPE_ARGS, ropeSetting } from "./rope.js";
 import { type AttentionCallRules, applyReturningAttention, type WithAttention } from "./withAttention.js";
 
 /** Constructor arguments shared by the encoder and decoder layers. */
@@ -45,6 +47,13 @@ export interface TransformerLayerArgs extends BaseLayerArgs {
   activation?: "relu" | "gelu";
   /** LayerNorm epsilon, > 0. Default 1e-5. */
   layerNormEpsilon?: number;
+  /**
+   * Rotary positions in the self-attention (see {@link MultiHeadAttention}'s `rope`); a decoder layer's
+   * cross-attention stays unrotated (query and key positions belong to different sequences). Default none.
+   */
+  rope?: RopeLayout | null;
+  /** The base of RoPE's frequencies (only with `rope`). Default 10000. */
+  ropeBase?: number;
   /** Seed of every initializer and of dropout. Default 0. */
   seed?: number;
 }
@@ -57,12 +66,15 @@ export const TRANSFORMER_LAYER_ARGS = {
   normFirst: opt.boolean(),
   activation: opt.oneOf(FFN_ACTIVATIONS),
   layerNormEpsilon: EPSILON,
+  ...ROPE_ARGS,
   seed: SEED,
 };
 
 /** The base args of a Transformer layer, after checking all of `args` under `where`. */
 export function transformerLayerBase(where: string, args: TransformerLayerArgs): BaseLayerArgs {
-  return baseLayerArgs(checkLayerArgs(where, args, TRANSFORMER_LAYER_ARGS));
+  const checked = checkLayerArgs(where, args, TRANSFORMER_LAYER_ARGS, ["rope"]);
+  ropeSetting(where, checked);
+  return baseLayerArgs(checked);
 }
 
 /** Call arguments of the encoder layer: padding mask of the input, training mode, weights on request. */
@@ -75,7 +87,10 @@ export interface EncoderLayerCallArgs extends AttentionCallArgs {
 const WITH_ATTENTION: AttentionCallRules = { spec: ATTENTION_MASK_SPEC, mask: NO_UPSTREAM_MASK };
 
 /** Every setting of a Transformer layer, defaults filled in. */
-export type TransformerLayerSettings = Required<Omit<TransformerLayerArgs, keyof BaseLayerArgs>>;
+export type TransformerLayerSettings = Required<
+  Omit<TransformerLayerArgs, keyof BaseLayerArgs | "ropeBase">
+> &
+  Pick<TransformerLayerArgs, "ropeBase">;
 
 /** Resolved defaults of {@link TransformerLayerArgs}. */
 export function transformerLayerDefaults(args: TransformerLayerArgs): TransformerLayerSettings {
@@ -86,8 +101,17 @@ export function transformerLayerDefaults(args: TransformerLayerArgs): Transforme
     normFirst: args.normFirst ?? false,
     activation: args.activation ?? "relu",
     layerNormEpsilon: args.layerNormEpsilon ?? 1e-5,
+    rope: args.rope ?? null,
+    ...(args.ropeBase === undefined ? {} : { ropeBase: args.ropeBase }),
     seed: args.seed ?? 0,
   };
+}
+
+/** The RoPE arguments a layer's self-attention gets from its settings (none without `rope`). */
+export function selfAttentionRope(
+  settings: TransformerLayerSettings,
+): Pick<TransformerLayerArgs, "rope" | "ropeBase"> {
+  return settings.rope === null ? {} : { rope: settings.rope, ropeBase: settings.ropeBase };
 }
 
 /** Encoder layer: `x [B, T, E]` → `[B, T, E]`. */
@@ -106,6 +130,7 @@ export class TransformerEncoderLayer extends CompositeLayer {
     this.selfAttention = new MultiHeadAttention({
       numHeads,
       dropout,
+      ...selfAttentionRope(this.args),
       seed: childSeed(seed, "selfAttention"),
     });
     this.feedForward = new PositionwiseFeedForward({

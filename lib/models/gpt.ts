@@ -62,7 +62,8 @@ interface OwnWeights {
 export class Gpt extends CompositeLayer {
   static className = "Gpt";
   readonly config: GptConfig;
-  readonly position: tf.layers.Layer;
+  /** The positional layer added to the embeddings; `null` with `positional: "rope"` (the blocks rotate). */
+  readonly position: tf.layers.Layer | null;
   readonly blocks: TransformerEncoderLayer[];
   readonly finalNorm: LayerNorm;
   private calls = 0;
@@ -76,7 +77,10 @@ export class Gpt extends CompositeLayer {
     this.position =
       c.positional === "learned"
         ? new LearnedPositionalEncoding({ maxLength: c.blockSize, seed: childSeed(c.seed, "positions") })
-        : new SinusoidalPositionalEncoding({ maxLength: c.blockSize });
+        : c.positional === "sinusoidal"
+          ? new SinusoidalPositionalEncoding({ maxLength: c.blockSize })
+          : null;
+    const rope = c.positional === "rope" ? { rope: "interleaved" as const } : {};
     const { numHeads, dFF, dropout, activation } = c;
     this.blocks = Array.from(
       { length: c.numLayers },
@@ -87,6 +91,7 @@ export class Gpt extends CompositeLayer {
           dropout,
           activation,
           normFirst: true,
+          ...rope,
           seed: childSeed(c.seed, `block/${i}`),
         }),
     );
@@ -94,7 +99,7 @@ export class Gpt extends CompositeLayer {
   }
 
   protected sublayers(): tf.layers.Layer[] {
-    return [this.position, ...this.blocks, this.finalNorm];
+    return [...(this.position === null ? [] : [this.position]), ...this.blocks, this.finalNorm];
   }
 
   override build(_inputShape: tf.Shape | tf.Shape[]): void {
@@ -148,7 +153,8 @@ export class Gpt extends CompositeLayer {
     const { tokenEmbedding, headKernel, headBias } = this.ownWeights();
     const rows = tf.gather(tokenEmbedding.read(), tokens.reshape([-1]).toInt()); // [B·T, E]
     const scaled = tf.mul(rows.reshape([b, t, e]), Math.sqrt(e)); // [B, T, E]
-    let h = this.embeddingDropout(this.position.apply(scaled) as tf.Tensor, training); // [B, T, E]
+    const placed = this.position === null ? scaled : (this.position.apply(scaled) as tf.Tensor); // [B, T, E]
+    let h = this.embeddingDropout(placed, training); // [B, T, E]
     const attention: tf.Tensor[] = [];
     for (const block of this.blocks) {
       const r = block.applyWithAttention(h, { causal: true, training });
@@ -212,7 +218,7 @@ export class Gpt extends CompositeLayer {
       const { tokenEmbedding, headKernel, headBias } = this.ownWeights();
       const rows = tf.gather(tokenEmbedding.read(), tokens.reshape([-1]).toInt()); // [B·T, E]
       const scaled = tf.mul(rows.reshape([b, t, e]), Math.sqrt(e)); // [B, T, E]
-      let h = tf.add(scaled, positionRows(this.position, start, t, e)); // [B, T, E]
+      let h = this.position === null ? scaled : tf.add(scaled, positionRows(this.position, start, t, e)); // [B, T, E]
       this.blocks.forEach((block, i) => {
         const r = block.causalStep(h, cache.self(i));
         cache.update(i, r.cache); // [B, N, start + T, H]

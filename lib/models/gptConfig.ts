@@ -23,8 +23,12 @@ export interface GptConfig {
   numLayers: number;
   /** Dropout rate while training (embeddings, attention weights, each sublayer, FFN hidden), in [0, 1). */
   dropout: number;
-  /** Position embedding: a learned table `[blockSize, E]` (GPT-2) or the fixed sinusoids. */
-  positional: "learned" | "sinusoidal";
+  /**
+   * Positions: a learned table `[blockSize, E]` added to the embeddings (GPT-2), the fixed sinusoids added
+   * likewise, or "rope": nothing added, every block's queries and keys rotated instead (RoFormer's interleaved
+   * pairs, base 10000; LLaMA).
+   */
+  positional: "learned" | "sinusoidal" | "rope";
   /** Feed-forward activation. */
   activation: "relu" | "gelu";
   /** Output head reuses the token embedding: logits = h Wₑᵀ + b (Press & Wolf 2017; GPT-2). */
@@ -63,7 +67,7 @@ export const GPT_CONFIG_SPEC: OptionSpec = {
   dFF: SIZE(),
   numLayers: SIZE(),
   dropout: RATE,
-  positional: opt.oneOf(["learned", "sinusoidal"]),
+  positional: opt.oneOf(["learned", "sinusoidal", "rope"]),
   activation: opt.oneOf(["relu", "gelu"]),
   tieEmbeddings: opt.boolean(),
   seed: SEED,

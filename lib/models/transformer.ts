@@ -58,8 +58,8 @@ interface OwnWeights {
 export class Transformer extends Seq2seqModel<tf.Tensor> {
   static className = "Transformer";
   readonly config: TransformerConfig;
-  /** Source and target positional layers. */
-  readonly positions: [tf.layers.Layer, tf.layers.Layer];
+  /** Source and target positional layers; none with `positional: "rope"` (the self-attentions rotate). */
+  readonly positions: [tf.layers.Layer, tf.layers.Layer] | [];
   readonly encoders: TransformerEncoderLayer[];
   readonly decoders: TransformerDecoderLayer[];
   /** With `normFirst`, the final encoder and decoder LayerNorms; none without. */
@@ -78,14 +78,16 @@ export class Transformer extends Seq2seqModel<tf.Tensor> {
             seed: childSeed(c.seed, `positions/${side}`),
           })
         : new SinusoidalPositionalEncoding({ maxLength: c.maxLength });
-    this.positions = [position("source"), position("target")];
+    this.positions = c.positional === "rope" ? [] : [position("source"), position("target")];
     const { numHeads, dFF, dropout, normFirst, activation } = c;
+    const rope = c.positional === "rope" ? { rope: "interleaved" as const } : {};
     const layerArgs = (part: string) => ({
       numHeads,
       dFF,
       dropout,
       normFirst,
       activation,
+      ...rope,
       seed: childSeed(c.seed, part),
     });
     this.encoders = Array.from(
@@ -242,7 +244,8 @@ export class Transformer extends Seq2seqModel<tf.Tensor> {
     const e = this.config.dModel;
     const rows = tf.gather(this.ownWeights().embeddings[1].read(), tokens.reshape([-1]).toInt()); // [B·T, E]
     const scaled = tf.mul(rows.reshape([b, len, e]), Math.sqrt(e)); // [B, T, E]
-    return tf.add(scaled, positionRows(this.positions[1], start, len, e)); // [B, T, E]
+    const position = this.positions[1];
+    return position === undefined ? scaled : tf.add(scaled, positionRows(position, start, len, e)); // [B, T, E]
   }
 
   /**
@@ -290,7 +293,8 @@ export class Transformer extends Seq2seqModel<tf.Tensor> {
     const e = this.config.dModel;
     const rows = tf.gather(this.ownWeights().embeddings[side].read(), tokens.reshape([-1]).toInt()); // [B·L, E]
     const scaled = tf.mul(rows.reshape([b, len, e]), Math.sqrt(e)); // [B, L, E]
-    return this.positions[side].apply(scaled) as tf.Tensor;
+    const position = this.positions[side];
+    return position === undefined ? scaled : (position.apply(scaled) as tf.Tensor);
   }
 
   /** The own weights; `ensureBuilt` runs before every use, so missing ones are a bug. */

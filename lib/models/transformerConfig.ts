@@ -29,8 +29,13 @@ export interface TransformerConfig {
   dropout: number;
   /** Pre-LN layers (with a final LayerNorm after each stack) instead of post-LN. */
   normFirst: boolean;
-  /** Positional encoding. */
-  positional: "sinusoidal" | "learned";
+  /**
+   * Positions: sinusoids or a learned table added to the embeddings, or "rope": nothing added, the queries and
+   * keys of every self-attention rotated instead (RoFormer's interleaved pairs, base 10000). Cross-attention
+   * stays unrotated (a target and a source position are in different sequences), as T5 keeps its relative
+   * positions out of cross-attention.
+   */
+  positional: "sinusoidal" | "learned" | "rope";
   /** Feed-forward activation. */
   activation: "relu" | "gelu";
   /** Seed of every initializer and of dropout. */
@@ -72,7 +77,7 @@ export const TRANSFORMER_CONFIG_SPEC: OptionSpec = {
   maxLength: MAX_LENGTH(),
   dropout: RATE,
   normFirst: opt.boolean(),
-  positional: opt.oneOf(["sinusoidal", "learned"]),
+  positional: opt.oneOf(["sinusoidal", "learned", "rope"]),
   activation: opt.oneOf(["relu", "gelu"]),
   seed: SEED,
 };

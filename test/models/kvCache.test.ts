@@ -100,7 +100,7 @@ const src = [
 const lens = [5, 4];
 
 for (const normFirst of [false, true]) {
-  for (const positional of ["sinusoidal", "learned"] as const) {
+  for (const positional of ["sinusoidal", "learned", "rope"] as const) {
     test(`Transformer (normFirst ${normFirst}, ${positional}): decodeStep logits equal decode's (1e-5), cross keys once`, () => {
       const model = new Transformer({
         srcVocab: 16,
@@ -181,7 +181,7 @@ test("greedyDecode and beamSearch with cache: true give the same tokens as witho
 });
 
 test("Gpt: decodeStep logits equal apply's (1e-5); generate with cache gives the same tokens, past blockSize too", () => {
-  for (const positional of ["learned", "sinusoidal"] as const) {
+  for (const positional of ["learned", "sinusoidal", "rope"] as const) {
     const model = new Gpt({
       vocabSize: 20,
       dModel: 16,
