@@ -11,6 +11,7 @@ import { ATTENTION_POOLING_EXERCISES } from "./attentionPooling.js";
 import { EFFICIENT_ATTENTION_EXERCISES } from "./efficientAttention.js";
 import type { ExerciseSet } from "./exercise.js";
 import { KV_CACHE_EXERCISES } from "./kvCache.js";
+import { ROTARY_POSITIONS_EXERCISES } from "./rotaryPositions.js";
 import { MULTI_HEAD_ATTENTION_EXERCISES } from "./multiHeadAttention.js";
 import { ONLINE_SOFTMAX_EXERCISES } from "./onlineSoftmax.js";
 import { POSITIONAL_ENCODING_EXERCISES } from "./positionalEncoding.js";
@@ -38,6 +39,7 @@ export const EXERCISE_SETS: readonly ExerciseSet[] = [
   ATTENTION_GRADIENTS_EXERCISES,
   ONLINE_SOFTMAX_EXERCISES,
   KV_CACHE_EXERCISES,
+  ROTARY_POSITIONS_EXERCISES,
   EFFICIENT_ATTENTION_EXERCISES,
   ATTENTION_EXPLANATION_EXERCISES,
   S000_EXERCISES,
