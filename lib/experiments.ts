@@ -19,6 +19,11 @@ export * from "./cases/similarity/index.js";
 export * from "./cases/stocks/index.js";
 export * from "./cases/summarization/index.js";
 export * from "./cases/timeSeries/index.js";
+export * from "./cases/focus/index.js";
+export * from "./cases/video/index.js";
+export * from "./cases/opinionMonitoring/index.js";
+export * from "./cases/segmentation/index.js";
+export * from "./cases/qa/index.js";
 export { caseOutput, disposeOnError, type Own } from "./experiments/caseRun.js";
 export { type Comparison, compareRecords } from "./experiments/compareRecords.js";
 export {

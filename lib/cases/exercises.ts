@@ -18,6 +18,11 @@ import { VIT_EXERCISES } from "./shapes/vitExercises.js";
 import { SIMILARITY_EXERCISES } from "./similarity/exercises.js";
 import { SUMMARIZATION_EXERCISES } from "./summarization/exercises.js";
 import { TIME_SERIES_EXERCISES } from "./timeSeries/exercises.js";
+import { FOCUS_EXERCISES } from "./focus/exercises.js";
+import { VIDEO_EXERCISES } from "./video/exercises.js";
+import { OPINION_MONITORING_EXERCISES } from "./opinionMonitoring/exercises.js";
+import { SEGMENTATION_EXERCISES } from "./segmentation/exercises.js";
+import { QA_EXERCISES } from "./qa/exercises.js";
 
 /** The sets, in course order. */
 export const CASE_EXERCISE_SETS: readonly ExerciseSet[] = [
@@ -34,6 +39,11 @@ export const CASE_EXERCISE_SETS: readonly ExerciseSet[] = [
   CHANNEL_ATTENTION_EXERCISES,
   TIME_SERIES_EXERCISES,
   RECOMMENDATION_EXERCISES,
+  FOCUS_EXERCISES,
+  VIDEO_EXERCISES,
+  OPINION_MONITORING_EXERCISES,
+  SEGMENTATION_EXERCISES,
+  QA_EXERCISES,
 ];
 
 registerExercises(...CASE_EXERCISE_SETS);

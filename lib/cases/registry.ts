@@ -18,6 +18,11 @@ import { similarityExperiment } from "./similarity/experiment.js";
 import { stocksExperiment } from "./stocks/experiment.js";
 import { summarizationExperiment } from "./summarization/experiment.js";
 import { timeSeriesExperiment } from "./timeSeries/experiment.js";
+import { focusExperiment } from "./focus/experiment.js";
+import { videoExperiment } from "./video/experiment.js";
+import { opinionMonitoringExperiment } from "./opinionMonitoring/experiment.js";
+import { segmentationExperiment } from "./segmentation/experiment.js";
+import { qaExperiment } from "./qa/experiment.js";
 
 /** The registered experiments. */
 export const EXPERIMENTS: readonly AnyExperiment[] = [
@@ -34,6 +39,11 @@ export const EXPERIMENTS: readonly AnyExperiment[] = [
   stocksExperiment as AnyExperiment,
   recommendationExperiment as AnyExperiment,
   charGptExperiment as AnyExperiment,
+  focusExperiment as AnyExperiment,
+  videoExperiment as AnyExperiment,
+  opinionMonitoringExperiment as AnyExperiment,
+  segmentationExperiment as AnyExperiment,
+  qaExperiment as AnyExperiment,
 ];
 
 /** The experiment called `name`, or a clear error listing the known ones. */
