@@ -69,9 +69,9 @@ const batchOf = (extra: object) => ({
 /** [what, call, expected message]. */
 const rows: [string, () => unknown, RegExp][] = [
   [
-    "positional rope",
-    tc({ positional: "rope" }),
-    /^transformerConfig: options\.positional must be one of "sinusoidal", "learned", got "rope"/,
+    "positional alibi",
+    tc({ positional: "alibi" }),
+    /^transformerConfig: options\.positional must be one of "sinusoidal", "learned", "rope", got "alibi"/,
   ],
   [
     "activation tanh",
@@ -105,9 +105,9 @@ const rows: [string, () => unknown, RegExp][] = [
   ["preset 'huge'", tc({}, "huge"), /^transformerConfig: preset must be one of "tiny", "small", got "huge"/],
   ["config not an object", tc(5), /^transformerConfig: options must be an object/],
   [
-    "Transformer positional rope",
-    T({ positional: "rope" }),
-    /^Transformer: options\.positional must be one of "sinusoidal", "learned", got "rope"/,
+    "Transformer positional alibi",
+    T({ positional: "alibi" }),
+    /^Transformer: options\.positional must be one of "sinusoidal", "learned", "rope", got "alibi"/,
   ],
   ["Transformer unknown key", T({ layers: 2 }), /^Transformer: unknown option "layers"/],
   ["Transformer trainable 1", T({ trainable: 1 }), /^Transformer: options\.trainable must be a boolean/],
