@@ -7,23 +7,25 @@ export * from "./cases/channelAttention/index.js";
 export * from "./cases/charGpt/index.js";
 // case exports (one line per case)
 export * from "./cases/copyTask/index.js";
+export * from "./cases/customerService/index.js";
 export * from "./cases/dates/index.js";
 export * from "./cases/enfr/index.js";
-export * from "./cases/lesions/index.js";
-export * from "./cases/recommendation/index.js";
 export { CASE_EXERCISE_SETS } from "./cases/exercises.js";
+export * from "./cases/focus/index.js";
+export * from "./cases/lesions/index.js";
+export * from "./cases/opinionMonitoring/index.js";
+export * from "./cases/qa/index.js";
+export * from "./cases/recommendation/index.js";
 export { EXPERIMENTS, findExperiment } from "./cases/registry.js";
+export * from "./cases/segmentation/index.js";
 export * from "./cases/sentiment/index.js";
 export * from "./cases/shapes/index.js";
 export * from "./cases/similarity/index.js";
+export * from "./cases/speech/index.js";
 export * from "./cases/stocks/index.js";
 export * from "./cases/summarization/index.js";
 export * from "./cases/timeSeries/index.js";
-export * from "./cases/focus/index.js";
 export * from "./cases/video/index.js";
-export * from "./cases/opinionMonitoring/index.js";
-export * from "./cases/segmentation/index.js";
-export * from "./cases/qa/index.js";
 export { caseOutput, disposeOnError, type Own } from "./experiments/caseRun.js";
 export { type Comparison, compareRecords } from "./experiments/compareRecords.js";
 export {
@@ -55,6 +57,7 @@ export {
   summaryLine,
   targetResults,
 } from "./experiments/run.js";
+export { changedSettings, targetClaim } from "./experiments/targetClaim.js";
 export {
   formatVerifyReport,
   VERIFY_OPTIONS,
@@ -63,6 +66,5 @@ export {
   type VerifyRow,
   verifyRecord,
 } from "./experiments/verify.js";
-export { changedSettings, targetClaim } from "./experiments/targetClaim.js";
 export { packageRoot } from "./io/packageRoot.js";
 export * from "./records/index.js";

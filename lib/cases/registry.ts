@@ -8,21 +8,23 @@ import { channelAttentionExperiment } from "./channelAttention/experiment.js";
 import { charGptExperiment } from "./charGpt/experiment.js";
 // case imports (one line per case, in course order)
 import { copyTaskExperiment } from "./copyTask/experiment.js";
+import { customerServiceExperiment } from "./customerService/experiment.js";
 import { datesExperiment } from "./dates/experiment.js";
 import { enfrExperiment } from "./enfr/experiment.js";
+import { focusExperiment } from "./focus/experiment.js";
 import { lesionsExperiment } from "./lesions/experiment.js";
+import { opinionMonitoringExperiment } from "./opinionMonitoring/experiment.js";
+import { qaExperiment } from "./qa/experiment.js";
 import { recommendationExperiment } from "./recommendation/experiment.js";
+import { segmentationExperiment } from "./segmentation/experiment.js";
 import { sentimentExperiment } from "./sentiment/experiment.js";
 import { shapesExperiment } from "./shapes/experiment.js";
 import { similarityExperiment } from "./similarity/experiment.js";
+import { speechExperiment } from "./speech/experiment.js";
 import { stocksExperiment } from "./stocks/experiment.js";
 import { summarizationExperiment } from "./summarization/experiment.js";
 import { timeSeriesExperiment } from "./timeSeries/experiment.js";
-import { focusExperiment } from "./focus/experiment.js";
 import { videoExperiment } from "./video/experiment.js";
-import { opinionMonitoringExperiment } from "./opinionMonitoring/experiment.js";
-import { segmentationExperiment } from "./segmentation/experiment.js";
-import { qaExperiment } from "./qa/experiment.js";
 
 /** The registered experiments. */
 export const EXPERIMENTS: readonly AnyExperiment[] = [
@@ -39,11 +41,13 @@ export const EXPERIMENTS: readonly AnyExperiment[] = [
   stocksExperiment as AnyExperiment,
   recommendationExperiment as AnyExperiment,
   charGptExperiment as AnyExperiment,
-  focusExperiment as AnyExperiment,
-  videoExperiment as AnyExperiment,
-  opinionMonitoringExperiment as AnyExperiment,
-  segmentationExperiment as AnyExperiment,
+  speechExperiment as AnyExperiment,
   qaExperiment as AnyExperiment,
+  segmentationExperiment as AnyExperiment,
+  videoExperiment as AnyExperiment,
+  customerServiceExperiment as AnyExperiment,
+  opinionMonitoringExperiment as AnyExperiment,
+  focusExperiment as AnyExperiment,
 ];
 
 /** The experiment called `name`, or a clear error listing the known ones. */

@@ -1,0 +1,42 @@
+// Case study: listen–attend–spell on synthesized spoken digits (English and Mandarin).
+export {
+  SPEECH_END,
+  SPEECH_FILES_SHA256,
+  SPEECH_MAX_DIGITS,
+  SPEECH_MEL_BINS,
+  SPEECH_PAD,
+  SPEECH_START,
+  SPEECH_VOCAB,
+  type SpeechBatch,
+  type SpeechData,
+  type SpeechPool,
+  type SpeechUtterance,
+  speechBatch,
+  speechData,
+  speechDigits,
+  speechPool,
+  speechScale,
+  speechTokens,
+  speechVoices,
+} from "./data.js";
+export {
+  SPEECH_DEFAULTS,
+  SPEECH_TARGETS,
+  type SpeechArtifacts,
+  type SpeechConfig,
+  type SpeechEvaluation,
+  speechAlignment,
+  speechDer,
+  speechEditDistance,
+  speechEvaluate,
+  speechExperiment,
+  speechLoss,
+} from "./experiment.js";
+export {
+  type SpeechEncoded,
+  SpeechLas,
+  type SpeechModelConfig,
+  speechEncoderLength,
+  speechGreedy,
+  speechModel,
+} from "./model.js";
