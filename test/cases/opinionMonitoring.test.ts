@@ -49,7 +49,7 @@ const tiny: OpinionMonitoringConfig = {
   streamDays: 24,
   headlinesPerDay: 20,
   surges: 1,
-  window: 10,
+  baselineDays: 10,
 };
 
 let model: PoolingClassifier;
@@ -83,7 +83,7 @@ test("generateHeadlines: seeded, label words where recorded, template sets apart
   );
 });
 
-test("the stream: surges after the window, apart, with the surge share; every day has headlines", () => {
+test("the stream: surges after the baselineDays, apart, with the surge share; every day has headlines", () => {
   const opts = {
     seed: 5,
     streamDays: 60,
@@ -91,7 +91,7 @@ test("the stream: surges after the window, apart, with the surge share; every da
     surges: 3,
     baseNegativeShare: 0.2,
     surgeNegativeShare: 0.4,
-    window: 14,
+    baselineDays: 14,
   };
   const s = opinionMonitoringStream(opts);
   assert.deepEqual(opinionMonitoringStream(opts), s);
@@ -126,24 +126,24 @@ test("bad settings get clear errors naming the argument, the value and what is a
     surges: 2,
     baseNegativeShare: 0.2,
     surgeNegativeShare: 0.4,
-    window: 14,
+    baselineDays: 14,
   };
   assert.throws(
-    () => opinionMonitoringStream({ ...stream, window: 30 }),
-    /window 30 must be less than streamDays 30/,
+    () => opinionMonitoringStream({ ...stream, baselineDays: 30 }),
+    /baselineDays 30 must be less than streamDays 30/,
   );
   assert.throws(() => opinionMonitoringStream({ ...stream, surges: 9 }), /surges 9 do not fit/);
   assert.throws(() => opinionMonitoringIds(["bank", "nonsense"]), /"nonsense" is not a word/);
   assert.throws(
-    () => opinionMonitoringAlarms([0.1, Number.NaN], { window: 2, alarmZ: 3 }),
+    () => opinionMonitoringAlarms([0.1, Number.NaN], { baselineDays: 2, alarmZ: 3 }),
     /shares\[1\] is NaN/,
   );
   assert.throws(
-    () => opinionMonitoringAlarms([0.1], { window: 1, alarmZ: 3 }),
-    /window should be an integer ≥ 2/,
+    () => opinionMonitoringAlarms([0.1], { baselineDays: 1, alarmZ: 3 }),
+    /baselineDays should be an integer ≥ 2/,
   );
   assert.throws(
-    () => opinionMonitoringAlarms([0.1], { window: 3, alarmZ: 3, windw: 2 } as never),
+    () => opinionMonitoringAlarms([0.1], { baselineDays: 3, alarmZ: 3, windw: 2 } as never),
     /unknown option "windw"/,
   );
   assert.throws(() => opinionMonitoringHeads(tf.zeros([2, 7])), /logits should be \[B, 8\]/);
@@ -153,12 +153,15 @@ test("bad settings get clear errors naming the argument, the value and what is a
     () => checkConfigOf(where, opinionMonitoringExperiment, { ...tiny, surgeNegativeShare: 2 }),
     /surgeNegativeShare/,
   );
-  assert.throws(() => checkConfigOf(where, opinionMonitoringExperiment, { ...tiny, window: 1 }), /window/);
+  assert.throws(
+    () => checkConfigOf(where, opinionMonitoringExperiment, { ...tiny, baselineDays: 1 }),
+    /baselineDays/,
+  );
 });
 
-test("the alarm rule: the z-score against the last `window` quiet days, alarmed days left out", () => {
+test("the alarm rule: the z-score against the last `baselineDays` quiet days, alarmed days left out", () => {
   const shares = [0.2, 0.22, 0.18, 0.21, 0.19, 0.5, 0.2, 0.6];
-  const days = opinionMonitoringAlarms(shares, { window: 4, alarmZ: 3 });
+  const days = opinionMonitoringAlarms(shares, { baselineDays: 4, alarmZ: 3 });
   assert.deepEqual(
     days.map((d) => d.alarm),
     [false, false, false, false, false, true, false, true],
@@ -274,20 +277,20 @@ test("exercise 1 (weaker surge): the solution is right, typical mistakes get a h
   assert.equal(check(1, { config: cfg, model: {}, surgeRecall: 1, falseAlarms: 0 }).status, "wrong");
 });
 
-test("exercise 2 (7-day window): the solution is right, the 14-day alarms get a hint", () => {
+test("exercise 2 (7-day baselineDays): the solution is right, the 14-day alarms get a hint", () => {
   const data = opinionMonitoringData(tiny);
   const e = opinionMonitoringEvaluate(model, data, tiny);
   const alarms = opinionMonitoringAlarms(
     e.days.map((d) => d.share),
-    { window: 7, alarmZ: tiny.alarmZ },
+    { baselineDays: 7, alarmZ: tiny.alarmZ },
   );
   const alarmDays = alarms.flatMap((d, i) => (d.alarm ? [i] : []));
-  assert.equal(check(2, { config: tiny, model, window: 7, alarmDays }).status, "right");
-  const wrongWindow = check(2, { config: tiny, model, window: 14, alarmDays });
+  assert.equal(check(2, { config: tiny, model, baselineDays: 7, alarmDays }).status, "right");
+  const wrongWindow = check(2, { config: tiny, model, baselineDays: 14, alarmDays });
   assert.equal(wrongWindow.status, "wrong");
-  assert.match(wrongWindow.message, /window should be 7/);
+  assert.match(wrongWindow.message, /baselineDays should be 7/);
   const otherDays = alarmDays.includes(23) ? alarmDays.filter((d) => d !== 23) : [...alarmDays, 23];
-  const extra = check(2, { config: tiny, model, window: 7, alarmDays: otherDays });
+  const extra = check(2, { config: tiny, model, baselineDays: 7, alarmDays: otherDays });
   assert.equal(extra.status, "wrong");
   assert.match(extra.message, /alarmDays are not|alarms of the/);
 });
@@ -295,7 +298,10 @@ test("exercise 2 (7-day window): the solution is right, the 14-day alarms get a 
 test("exercise 3 (true labels): the solution is right, a wrong gap gets a hint without the number", () => {
   const e = opinionMonitoringEvaluate(model, opinionMonitoringData(tiny), tiny);
   const maxGap = Math.max(...e.days.map((d, i) => Math.abs(d.share - e.trueShare[i]!)));
-  const onLabels = opinionMonitoringAlarms(e.trueShare, { window: tiny.window, alarmZ: tiny.alarmZ });
+  const onLabels = opinionMonitoringAlarms(e.trueShare, {
+    baselineDays: tiny.baselineDays,
+    alarmZ: tiny.alarmZ,
+  });
   const labelAlarmDays = onLabels.flatMap((d, i) => (d.alarm ? [i] : []));
   assert.equal(check(3, { config: tiny, model, maxGap, labelAlarmDays }).status, "right");
   const gap = check(3, { config: tiny, model, maxGap: maxGap + 0.01, labelAlarmDays });

@@ -200,7 +200,7 @@ export interface StreamOptions {
   /** Negative share of a surge day. */
   surgeNegativeShare: number;
   /** Days at the start that hold no surge (the alarm's first baseline). */
-  window: number;
+  baselineDays: number;
 }
 
 const STREAM_OPTIONS = {
@@ -210,7 +210,7 @@ const STREAM_OPTIONS = {
   surges: opt.integer({ min: 0, required: true }),
   baseNegativeShare: opt.number({ min: 0.03, max: 0.97, required: true }),
   surgeNegativeShare: opt.number({ min: 0, max: 1, required: true }),
-  window: opt.integer({ min: 2, required: true }),
+  baselineDays: opt.integer({ min: 2, required: true }),
 };
 
 /** Surge days are at least this many days apart. */
@@ -231,28 +231,30 @@ export interface OpinionStream {
 /**
  * A `streamDays`-day stream of held-out-template headlines: day d has a uniform count within ±10 % of
  * `headlinesPerDay` and negative share `baseNegativeShare` ± 0.03 (uniform jitter), except on `surges` seeded
- * days in [window, streamDays), at least {@link OPINION_MONITORING_SURGE_GAP} days apart, which use
+ * days in [baselineDays, streamDays), at least {@link OPINION_MONITORING_SURGE_GAP} days apart, which use
  * `surgeNegativeShare`.
  * @example
- *   const s = opinionMonitoringStream({ seed: 0, streamDays: 30, headlinesPerDay: 20, surges: 2, baseNegativeShare: 0.2, surgeNegativeShare: 0.5, window: 10 });
+ *   const s = opinionMonitoringStream({ seed: 0, streamDays: 30, headlinesPerDay: 20, surges: 2, baseNegativeShare: 0.2, surgeNegativeShare: 0.5, baselineDays: 10 });
  *   s.surgeDays.length; // 2
  */
 export function opinionMonitoringStream(opts: StreamOptions): OpinionStream {
   checkOptions("opinionMonitoringStream", opts, STREAM_OPTIONS);
-  const { streamDays, window, surges } = opts;
-  if (window >= streamDays) {
+  const { streamDays, baselineDays, surges } = opts;
+  if (baselineDays >= streamDays) {
     throw new RangeError(
-      `opinionMonitoringStream: window ${window} must be less than streamDays ${streamDays} (the days before the first possible surge)`,
+      `opinionMonitoringStream: baselineDays ${baselineDays} must be less than streamDays ${streamDays} (the days before the first possible surge)`,
     );
   }
-  const room = Math.ceil((streamDays - window) / OPINION_MONITORING_SURGE_GAP);
+  const room = Math.ceil((streamDays - baselineDays) / OPINION_MONITORING_SURGE_GAP);
   if (surges > room) {
     throw new RangeError(
-      `opinionMonitoringStream: surges ${surges} do not fit ${streamDays - window} days after the window ${OPINION_MONITORING_SURGE_GAP} days apart (at most ${room})`,
+      `opinionMonitoringStream: surges ${surges} do not fit ${streamDays - baselineDays} days after the baseline, ${OPINION_MONITORING_SURGE_GAP} days apart (at most ${room})`,
     );
   }
   const rng = mulberry32(opts.seed);
-  const candidates = rng.shuffle(Array.from({ length: streamDays - window }, (_, i) => window + i));
+  const candidates = rng.shuffle(
+    Array.from({ length: streamDays - baselineDays }, (_, i) => baselineDays + i),
+  );
   const surgeDays: number[] = [];
   for (const d of candidates) {
     if (surgeDays.length === surges) break;
@@ -260,7 +262,7 @@ export function opinionMonitoringStream(opts: StreamOptions): OpinionStream {
   }
   if (surgeDays.length < surges) {
     throw new RangeError(
-      `opinionMonitoringStream: could not place ${surges} surges ${OPINION_MONITORING_SURGE_GAP} days apart in days ${window}–${streamDays - 1}; use fewer surges or more streamDays`,
+      `opinionMonitoringStream: could not place ${surges} surges ${OPINION_MONITORING_SURGE_GAP} days apart in days ${baselineDays}–${streamDays - 1}; use fewer surges or more streamDays`,
     );
   }
   surgeDays.sort((a, b) => a - b);
@@ -298,7 +300,7 @@ export type OpinionMonitoringDataConfig = SplitSizes & Omit<StreamOptions, "seed
  * and the stream (held-out templates) of a config, seeded by `childSeed(seed, "data/train")`,
  * `"data/test"` and `"data/stream"`.
  * @example
- *   const d = opinionMonitoringData({ seed: 0, trainSize: 4, testSize: 2, streamDays: 20, headlinesPerDay: 10, surges: 1, baseNegativeShare: 0.2, surgeNegativeShare: 0.5, window: 14 });
+ *   const d = opinionMonitoringData({ seed: 0, trainSize: 4, testSize: 2, streamDays: 20, headlinesPerDay: 10, surges: 1, baseNegativeShare: 0.2, surgeNegativeShare: 0.5, baselineDays: 14 });
  *   [d.dataset.sizes.train, d.dataset.sizes.test, d.stream.surgeDays.length]; // [4, 2, 1]
  */
 export function opinionMonitoringData(config: OpinionMonitoringDataConfig): OpinionMonitoringData {
@@ -312,7 +314,7 @@ export function opinionMonitoringData(config: OpinionMonitoringDataConfig): Opin
     surges: config.surges,
     baseNegativeShare: config.baseNegativeShare,
     surgeNegativeShare: config.surgeNegativeShare,
-    window: config.window,
+    baselineDays: config.baselineDays,
   });
   const dataset = datasetInfo<OpinionHeadline[] | OpinionStream>(
     "opinion-monitoring",

@@ -116,19 +116,19 @@ function weakSurge(answer: unknown): Verdict {
 /* ---------------------------------------------------------------- 2: a 7-day window */
 
 function shortWindow(answer: unknown): Verdict {
-  const shape = `{ config, model, window, alarmDays }: the notebook's config, the trained model, window ${OPINION_MONITORING_SHORT_WINDOW}, and the days that raise an alarm`;
+  const shape = `{ config, model, baselineDays, alarmDays }: the notebook's config, the trained model, baselineDays ${OPINION_MONITORING_SHORT_WINDOW}, and the days that raise an alarm`;
   const got = modelAndConfig(answer, shape);
   if (typeof got === "string") return wrong(got);
   const { model, config } = got;
   const a = answer as Record<string, unknown>;
-  if (a.window !== OPINION_MONITORING_SHORT_WINDOW)
-    return wrong(`window should be ${OPINION_MONITORING_SHORT_WINDOW} (days)`);
+  if (a.baselineDays !== OPINION_MONITORING_SHORT_WINDOW)
+    return wrong(`baselineDays should be ${OPINION_MONITORING_SHORT_WINDOW} (days)`);
   if (!isDayList(a.alarmDays))
     return wrong("alarmDays should be an array of day indices (whole numbers from 0)");
   const evaluation = opinionMonitoringEvaluate(model, opinionMonitoringData(config), config);
   const shares = evaluation.days.map((d) => d.share);
   const alarms = opinionMonitoringAlarms(shares, {
-    window: OPINION_MONITORING_SHORT_WINDOW,
+    baselineDays: OPINION_MONITORING_SHORT_WINDOW,
     alarmZ: config.alarmZ,
   });
   const expected = alarms.flatMap((d, i) => (d.alarm ? [i] : []));
@@ -139,12 +139,12 @@ function shortWindow(answer: unknown): Verdict {
     const extra = expected.filter((d) => !surges.includes(d)).length;
     return {
       right: true,
-      note: `window ${OPINION_MONITORING_SHORT_WINDOW}: ${surges.length - missed} of ${surges.length} surges alarmed, ${extra} false alarm(s)`,
+      note: `baselineDays ${OPINION_MONITORING_SHORT_WINDOW}: ${surges.length - missed} of ${surges.length} surges alarmed, ${extra} false alarm(s)`,
     };
   }
   if (sameDays(given, evaluation.alarmDays)) {
     return wrong(
-      `those are the alarms of the ${config.window}-day window: run opinionMonitoringAlarms with window ${OPINION_MONITORING_SHORT_WINDOW}`,
+      `those are the alarms of the ${config.baselineDays}-day baseline: run opinionMonitoringAlarms with baselineDays ${OPINION_MONITORING_SHORT_WINDOW}`,
     );
   }
   return wrong(
@@ -168,7 +168,7 @@ function trueLabels(answer: unknown): Verdict {
   const evaluation = opinionMonitoringEvaluate(model, opinionMonitoringData(config), config);
   const gap = Math.max(...evaluation.days.map((d, i) => Math.abs(d.share - evaluation.trueShare[i]!)));
   const onLabels = opinionMonitoringAlarms(evaluation.trueShare, {
-    window: config.window,
+    baselineDays: config.baselineDays,
     alarmZ: config.alarmZ,
   });
   const expected = onLabels.flatMap((d, i) => (d.alarm ? [i] : []));
@@ -190,7 +190,7 @@ function trueLabels(answer: unknown): Verdict {
     );
   }
   return wrong(
-    "labelAlarmDays are not the alarms opinionMonitoringAlarms raises on the true daily negative shares with the config's window and alarmZ",
+    "labelAlarmDays are not the alarms opinionMonitoringAlarms raises on the true daily negative shares with the config's baselineDays and alarmZ",
   );
 }
 

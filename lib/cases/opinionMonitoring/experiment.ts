@@ -3,7 +3,7 @@
  * softmax heads — topic (5) and sentiment (3) — is trained jointly on template headlines, with the loss
  * L = CE(topic) + CE(sentiment) (the two heads are slices of one `[E, 8]` output, one combined loss). It then
  * labels every headline of a 60-day stream; each day's predicted negative share x_d gets the z-score
- * z_d = (x_d − mean) / std against the `window` (14) most recent earlier days that raised no alarm, and day d
+ * z_d = (x_d − mean) / std against the `baselineDays` (14) most recent earlier days that raised no alarm, and day d
  * raises an alarm when z_d > `alarmZ` (3). Targets: macro-F1 ≥ 0.90 on both heads (held-out templates), every
  * injected surge alarmed (`surgeRecall` = 1) and at most one false alarm.
  */
@@ -49,7 +49,7 @@ export interface OpinionMonitoringConfig {
   /** Negative share of a surge day. */
   surgeNegativeShare: number;
   /** Days in the z-score's trailing baseline (and days before the first possible surge). */
-  window: number;
+  baselineDays: number;
   /** A day raises an alarm when its z-score is above this. */
   alarmZ: number;
   [key: string]: unknown;
@@ -71,7 +71,7 @@ export const OPINION_MONITORING_DEFAULTS: OpinionMonitoringConfig = {
   surges: 3,
   baseNegativeShare: 0.2,
   surgeNegativeShare: 0.4,
-  window: 14,
+  baselineDays: 14,
   alarmZ: 3,
 };
 
@@ -140,7 +140,7 @@ export function opinionMonitoringPredict(
 /** Options of {@link opinionMonitoringAlarms}. */
 export interface AlarmOptions {
   /** Days in the trailing baseline. */
-  window: number;
+  baselineDays: number;
   /** Alarm when the z-score is above this. */
   alarmZ: number;
 }
@@ -149,39 +149,39 @@ export interface AlarmOptions {
 export interface AlarmDay {
   /** The day's (predicted) negative share. */
   share: number;
-  /** Its z-score against the baseline, or null while fewer than `window` baseline days exist (or std is 0). */
+  /** Its z-score against the baseline, or null while fewer than `baselineDays` baseline days exist (or std is 0). */
   z: number | null;
   alarm: boolean;
 }
 
 /**
  * The alarm rule: day d's z-score is z_d = (x_d − m) / s, where m and s (sample standard deviation, n − 1) are
- * taken over the `window` most recent days before d that raised no alarm (so a surge does not widen the
- * baseline of the days after it); day d raises an alarm when z_d > `alarmZ`. The first `window` days only build
+ * taken over the `baselineDays` most recent days before d that raised no alarm (so a surge does not widen the
+ * baseline of the days after it); day d raises an alarm when z_d > `alarmZ`. The first `baselineDays` days only build
  * the baseline (z null).
  * @example
- *   const days = opinionMonitoringAlarms([0.2, 0.21, 0.19, 0.2, 0.5], { window: 4, alarmZ: 3 });
+ *   const days = opinionMonitoringAlarms([0.2, 0.21, 0.19, 0.2, 0.5], { baselineDays: 4, alarmZ: 3 });
  *   days.map((d) => d.alarm); // [false, false, false, false, true]
  */
 export function opinionMonitoringAlarms(shares: readonly number[], opts: AlarmOptions): AlarmDay[] {
   const where = "opinionMonitoringAlarms";
-  if (!Number.isInteger(opts.window) || opts.window < 2) {
-    throw new RangeError(`${where}: window should be an integer ≥ 2 (days), got ${opts.window}`);
+  if (!Number.isInteger(opts.baselineDays) || opts.baselineDays < 2) {
+    throw new RangeError(`${where}: baselineDays should be an integer ≥ 2, got ${opts.baselineDays}`);
   }
   if (typeof opts.alarmZ !== "number" || !Number.isFinite(opts.alarmZ)) {
     throw new RangeError(`${where}: alarmZ should be a finite number, got ${opts.alarmZ}`);
   }
-  const extra = Object.keys(opts).filter((k) => k !== "window" && k !== "alarmZ");
+  const extra = Object.keys(opts).filter((k) => k !== "baselineDays" && k !== "alarmZ");
   if (extra.length > 0)
-    throw new RangeError(`${where}: unknown option "${extra[0]}" (known: window, alarmZ)`);
+    throw new RangeError(`${where}: unknown option "${extra[0]}" (known: baselineDays, alarmZ)`);
   const bad = shares.findIndex((x) => typeof x !== "number" || !Number.isFinite(x));
   if (bad >= 0) throw new RangeError(`${where}: shares[${bad}] is ${shares[bad]}, not a finite number`);
   const days: AlarmDay[] = [];
   const quiet: number[] = []; // shares of the days that raised no alarm, oldest first
   for (const share of shares) {
     let z: number | null = null;
-    if (quiet.length >= opts.window) {
-      const base = quiet.slice(-opts.window);
+    if (quiet.length >= opts.baselineDays) {
+      const base = quiet.slice(-opts.baselineDays);
       const mean = base.reduce((a, b) => a + b, 0) / base.length;
       const variance = base.reduce((a, b) => a + (b - mean) ** 2, 0) / (base.length - 1);
       if (variance > 0) z = (share - mean) / Math.sqrt(variance);
@@ -235,7 +235,7 @@ export function opinionMonitoringEvaluate(
   const streamSentiment = opinionMonitoringPredict(model, stream.headlines).sentiment;
   const streamDays = stream.drawnShare.length;
   const days = opinionMonitoringAlarms(dailyNegativeShare(streamSentiment, stream.day, streamDays), {
-    window: config.window,
+    baselineDays: config.baselineDays,
     alarmZ: config.alarmZ,
   });
   const alarmDays = days.flatMap((d, i) => (d.alarm ? [i] : []));
@@ -329,7 +329,7 @@ export const opinionMonitoringExperiment = defineExperiment<
     surges: opt.integer({ min: 0 }),
     baseNegativeShare: opt.number({ min: 0.03, max: 0.97 }),
     surgeNegativeShare: opt.number({ min: 0, max: 1 }),
-    window: opt.integer({ min: 2 }),
+    baselineDays: opt.integer({ min: 2 }),
     alarmZ: opt.number(),
   },
   targets: OPINION_MONITORING_TARGETS,
