@@ -19,24 +19,48 @@ export interface ConnectionInfo {
   kernel_name: string;
 }
 
-/** Asks the OS for `n` distinct free ports (all held open until every one is known, then released). */
+/**
+ * The ports a kernel's sockets are taken from: below Linux's default ephemeral range (32768–60999), so that the
+ * local end of an outgoing connection (which the OS takes from that range) cannot grab a port between the moment
+ * it is found free here and the moment the kernel binds it (seen as EADDRINUSE when several kernels start at once).
+ */
+export const KERNEL_PORT_RANGE = { min: 20000, max: 32767 } as const;
+
+/** Holds `port` on `host` open, or resolves null if it is taken. */
+function hold(port: number, host: string): Promise<Server | null> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", (err: NodeJS.ErrnoException) => {
+      if (err.code === "EADDRINUSE" || err.code === "EACCES") resolve(null);
+      else reject(err);
+    });
+    server.listen(port, host, () => resolve(server));
+  });
+}
+
+/**
+ * `n` distinct free ports on `host`, drawn at random from {@link KERNEL_PORT_RANGE} (each held open until every
+ * one is known, then released); where the range has too few free ports it asks the OS for any free port.
+ */
 export async function freePorts(n: number, host = "127.0.0.1"): Promise<number[]> {
   const servers: Server[] = [];
   try {
     const ports: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const server = createServer();
+    const span = KERNEL_PORT_RANGE.max - KERNEL_PORT_RANGE.min + 1;
+    for (let tries = 0; ports.length < n && tries < 50 * n; tries++) {
+      const port = KERNEL_PORT_RANGE.min + Math.floor(Math.random() * span);
+      if (ports.includes(port)) continue;
+      const server = await hold(port, host);
+      if (server === null) continue;
       servers.push(server);
-      ports.push(
-        await new Promise<number>((resolve, reject) => {
-          server.once("error", reject);
-          server.listen(0, host, () => {
-            const addr = server.address();
-            if (addr && typeof addr === "object") resolve(addr.port);
-            else reject(new Error("could not get a free port"));
-          });
-        }),
-      );
+      ports.push(port);
+    }
+    while (ports.length < n) {
+      const server = await hold(0, host);
+      const addr = server?.address();
+      if (!server || !addr || typeof addr !== "object") throw new Error("could not get a free port");
+      servers.push(server);
+      ports.push(addr.port);
     }
     return ports;
   } finally {

@@ -1,10 +1,12 @@
 /** The runner's pure parts, without a kernel: wire signing, parameters, outputs, Markdown/HTML, paths, args. */
 import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
 import { parseRunArgs } from "../../lib/runner/args.js";
+import { freePorts, KERNEL_PORT_RANGE } from "../../lib/runner/connection.js";
 import { summarizeError } from "../../lib/runner/execute.js";
 import { notebookToHtml, renderMimeBundle } from "../../lib/runner/html.js";
 import { kernelCommand, kernelSpecDir, readKernelSpec } from "../../lib/runner/kernelspec.js";
@@ -253,4 +255,19 @@ test("run arguments: -p pairs, timeouts, --inplace excludes -o", () => {
   assert.throws(() => parseRunArgs(["nb", "--timeout", "soon"]), /--timeout must be a finite number/);
   assert.throws(() => parseRunArgs(["nb", "-p", "x"]), /-p needs NAME VALUE/);
   assert.throws(() => parseRunArgs([]), /no notebook/);
+});
+
+test("freePorts: distinct free ports below the ephemeral range, so outgoing connections cannot take them first", async () => {
+  const ports = await freePorts(5);
+  assert.equal(new Set(ports).size, 5);
+  for (const p of ports) assert.ok(p >= KERNEL_PORT_RANGE.min && p <= KERNEL_PORT_RANGE.max, `port ${p}`);
+  // each is free again once returned: the kernel can bind it
+  for (const p of ports) {
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(p, "127.0.0.1", () => resolve());
+    });
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 });
