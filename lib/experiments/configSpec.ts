@@ -41,12 +41,14 @@ export function ruleFromDefault(key: string, value: unknown): OptionRule {
  */
 export const CONFIG_VOCABULARY: Readonly<Record<string, OptionRule>> = {
   trainSize: opt.integer({ min: 1 }),
+  validationSize: opt.integer({ min: 1 }),
   testSize: opt.integer({ min: 1 }),
   epochs: opt.integer({ min: 1 }),
   batchSize: opt.integer({ min: 1 }),
   learningRate: opt.number({ above: 0 }),
   temperature: opt.number({ above: 0 }),
   testFraction: opt.number({ above: 0, below: 1 }),
+  validationFraction: opt.number({ above: 0, below: 1 }),
   dModel: opt.integer({ min: 1 }),
   hiddenSize: opt.integer({ min: 1 }),
   embedSize: opt.integer({ min: 1 }),

@@ -19,3 +19,15 @@ test("drawSplits draws train then test, each from its named child seed and size"
     test: `test:${childSeed(7, "data/test")}:2`,
   });
 });
+
+test("drawSplits draws a validation split from its own seed, leaving train and test unchanged", () => {
+  const draw = (seed: number, size: number, split: string) => `${split}:${seed}:${size}`;
+  const plain = drawSplits({ seed: 7, trainSize: 5, testSize: 2 }, draw);
+  const withValidation = drawSplits({ seed: 7, trainSize: 5, validationSize: 3, testSize: 2 }, draw);
+  assert.deepEqual(withValidation, {
+    train: plain.train,
+    validation: `validation:${childSeed(7, "data/validation")}:3`,
+    test: plain.test,
+  });
+  assert.notEqual(childSeed(7, "data/validation"), childSeed(7, "data/test"));
+});
