@@ -35,12 +35,14 @@ export function drawSplits<S>(
 ): { train: S; validation: S; test: S };
 export function drawSplits<S>(
   config: SplitSizes,
-  draw: (seed: number, size: number, split: DataSplit) => S,
+  draw: (seed: number, size: number, split: Exclude<DataSplit, "validation">) => S,
 ): { train: S; test: S };
 export function drawSplits<S>(
   config: SplitSizes & { validationSize?: number },
-  draw: (seed: number, size: number, split: DataSplit) => S,
+  drawSplit: (seed: number, size: number, split: never) => S,
 ): { train: S; validation?: S; test: S } {
+  // Each overload's `draw` takes the splits it can be asked for; this one is asked only for those.
+  const draw = drawSplit as (seed: number, size: number, split: DataSplit) => S;
   const train = draw(childSeed(config.seed, "data/train"), config.trainSize, "train");
   const validation =
     config.validationSize === undefined

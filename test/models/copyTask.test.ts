@@ -48,18 +48,21 @@ test("doc examples of the tier-2 helpers", async () => {
 });
 
 test("copy-task dataset: disjoint seeded splits, default-config hash as in the README", () => {
-  const small = copyTaskData({ seed: 3, trainSize: 20, testSize: 5 });
-  assert.deepEqual(copyTaskData({ seed: 3, trainSize: 20, testSize: 5 }), small);
+  const small = copyTaskData({ seed: 3, trainSize: 20, validationSize: 5, testSize: 5 });
+  assert.deepEqual(copyTaskData({ seed: 3, trainSize: 20, validationSize: 5, testSize: 5 }), small);
   assert.equal(small.train.src.length, 20);
+  assert.equal(small.validation.src.length, 5);
   assert.equal(small.test.src.length, 5);
   assert.notDeepEqual(small.train.src.slice(0, 5), small.test.src, "training and held-out streams differ");
+  assert.notDeepEqual(small.validation.src, small.test.src, "validation and test streams differ");
   const full = copyTaskData(copyTaskExperiment.defaults);
-  const hash = hashValue({ train: full.train.src, test: full.test.src });
+  const hash = hashValue({ train: full.train.src, validation: full.validation.src, test: full.test.src });
+  assert.equal(full.dataset.hash, hash);
   const readme = readFileSync("datasets/copy-task/README.md", "utf8");
   assert.match(readme, new RegExp(`sha256 \\(default config\\): ${hash}`));
 });
 
-const tiny = { trainSize: 640, testSize: 16, epochs: 2, batchSize: 32 };
+const tiny = { trainSize: 640, validationSize: 16, testSize: 16, epochs: 2, batchSize: 32 };
 
 async function tinyRun() {
   return runExperiment(copyTaskExperiment, {

@@ -6,23 +6,31 @@
 import * as tf from "@tensorflow/tfjs";
 import { type DatasetInfo, datasetInfo } from "../../experiments/experiment.js";
 import { COPY_TASK, type CopyBatch, copySequences } from "../../models/copyTask.js";
-import { drawSplits, type SplitSizes } from "../../random/drawSplits.js";
+import { drawSplits, type ValidatedSplitSizes } from "../../random/drawSplits.js";
 import { take } from "../../train/batches.js";
 
 /** Training and held-out sequences, and the descriptor the record stores (the hash covers the sources). */
 export interface CopyTaskData {
   train: CopyBatch;
+  /** What training's stop rule reads each epoch. */
+  validation: CopyBatch;
   test: CopyBatch;
   dataset: DatasetInfo;
 }
 
 /**
- * `trainSize` training and `testSize` held-out sequences, seeded by `childSeed(seed, "data/train" | "data/test")`.
- * @example copyTaskData({ seed: 0, trainSize: 4, testSize: 2 }).test.src.length; // 2
+ * `trainSize` training, `validationSize` validation and `testSize` held-out sequences, seeded by
+ * `childSeed(seed, "data/train" | "data/validation" | "data/test")`.
+ * @example copyTaskData({ seed: 0, trainSize: 4, validationSize: 2, testSize: 2 }).test.src.length; // 2
  */
-export function copyTaskData(config: SplitSizes): CopyTaskData {
-  const { train, test } = drawSplits(config, (seed, size) => copySequences(seed, size));
-  return { train, test, dataset: datasetInfo("copy-task", { train: train.src, test: test.src }) };
+export function copyTaskData(config: ValidatedSplitSizes): CopyTaskData {
+  const { train, validation, test } = drawSplits(config, (seed, size) => copySequences(seed, size));
+  return {
+    train,
+    validation,
+    test,
+    dataset: datasetInfo("copy-task", { train: train.src, validation: validation.src, test: test.src }),
+  };
 }
 
 /**

@@ -21,8 +21,10 @@ import { copyTaskModel } from "./model.js";
 export interface CopyTaskConfig {
   seed: number;
   trainSize: number;
+  /** Held-out sequences training's stop rule reads each epoch (the test split stays unseen until the end). */
+  validationSize: number;
   testSize: number;
-  /** Upper bound on epochs; training stops after the first epoch at which the target holds. */
+  /** Upper bound on epochs; training stops after the first epoch at which the target holds on validation. */
   epochs: number;
   batchSize: number;
   /** Peak learning rate, reached after `warmup` steps. */
@@ -38,6 +40,7 @@ export interface CopyTaskConfig {
 export const COPY_TASK_DEFAULTS: CopyTaskConfig = {
   seed: 0,
   trainSize: 9600,
+  validationSize: 128,
   testSize: 256,
   epochs: 8,
   batchSize: 64,
@@ -47,7 +50,7 @@ export const COPY_TASK_DEFAULTS: CopyTaskConfig = {
   numHeads: 2,
 };
 
-/** The claim of the full-mode run; training also stops at the first epoch where it holds. */
+/** The claim of the full-mode run (on test); training stops at the first epoch where it holds on validation. */
 export const COPY_TASK_TARGETS: Target[] = [{ metric: "exact", op: ">=", value: 0.99 }];
 
 /** Adam as in Vaswani et al. 2017 §5.3 (β₂ = 0.98, ε = 1e-9), with the config's peak rate. */
@@ -79,7 +82,7 @@ export const copyTaskExperiment = defineExperiment<CopyTaskConfig, CopyTaskArtif
   title: "Copy task: a Transformer learns to attend to the aligned position",
   notebook: "notebooks/06-transformer-copy-task.ipynb",
   defaults: COPY_TASK_DEFAULTS,
-  quick: { trainSize: 1024, testSize: 64, epochs: 2 },
+  quick: { trainSize: 1024, validationSize: 32, testSize: 64, epochs: 2 },
   targets: COPY_TASK_TARGETS,
   run(config, context) {
     const data = copyTaskData(config);
@@ -97,7 +100,7 @@ export const copyTaskExperiment = defineExperiment<CopyTaskConfig, CopyTaskArtif
         batch: (ix) => copyTaskBatch(data.train, ix),
         loss: (b) =>
           sequenceCrossEntropy(model.apply([b.src, b.tgtIn], { training: true }) as tf.Tensor, b.tgtOut),
-        evaluate: () => copyTaskEvaluate(model, data.test).metrics,
+        evaluate: () => copyTaskEvaluate(model, data.validation).metrics,
         stopWhen: targetsMet(COPY_TASK_TARGETS),
         progress: context.progress,
       });

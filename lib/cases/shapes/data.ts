@@ -8,7 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { type DatasetInfo, datasetInfo } from "../../experiments/experiment.js";
 import { imageBatch } from "../../models/cnn/classify.js";
-import { drawSplits, type SplitSizes } from "../../random/drawSplits.js";
+import { drawSplits, type SplitSizes, type ValidatedSplitSizes } from "../../random/drawSplits.js";
 import { mulberry32, type Rng } from "../../random/prng.js";
 import { round4 } from "../../random/round.js";
 import { take } from "../../train/batches.js";
@@ -102,17 +102,28 @@ function noiseImage(rng: Rng, side: number, sd: number): number[][] {
   return Array.from({ length: side }, () => Array.from({ length: side }, () => rng.normal(0, sd)));
 }
 
-/** The case's data: train and test sets drawn from the case seed, and the descriptor its record stores. */
+/**
+ * The case's data: train and test sets drawn from the case seed (and the validation set training's stop rule
+ * reads, when the config sizes one), and the descriptor its record stores.
+ */
 export interface ShapesData {
   train: ShapesSet;
+  validation?: ShapesSet;
   test: ShapesSet;
   dataset: DatasetInfo;
 }
 
-/** The train and test sets of a shapes config (`trainSize`, `testSize`, seeded by `childSeed(seed, "data/…")`). */
-export function shapesData(config: SplitSizes): ShapesData {
-  const { train, test } = drawSplits(config, (seed, size) => generateShapes({ seed, size }));
-  return { train, test, dataset: datasetInfo("shapes", { train, test }, (set) => set.labels.length) };
+/**
+ * The train, validation (with `validationSize`) and test sets of a shapes config, seeded by
+ * `childSeed(seed, "data/…")`.
+ */
+export function shapesData(config: ValidatedSplitSizes): Required<ShapesData>;
+export function shapesData(config: SplitSizes): ShapesData;
+export function shapesData(config: SplitSizes & { validationSize?: number }): ShapesData {
+  const splits: { train: ShapesSet; validation?: ShapesSet; test: ShapesSet } = drawSplits(config, (seed, size) =>
+    generateShapes({ seed, size }),
+  );
+  return { ...splits, dataset: datasetInfo("shapes", splits, (set) => set.labels.length) };
 }
 
 /** One batch of `set` at `indices`: images `x [B, 24, 24, 1]` and labels `y [B]` (int32). */
