@@ -89,6 +89,14 @@ test("qaData: each split from its own childSeed; qaBatch: int32 ids padded with 
   assert.deepEqual(data.train, generateStories({ seed: childSeed(3, "data/train"), size: 40 }));
   assert.deepEqual(data.test, generateStories({ seed: childSeed(3, "data/test"), size: 10 }));
   assert.deepEqual(data.dataset.sizes, { train: 40, test: 10 });
+  const validated = qaData({ seed: 3, trainSize: 40, validationSize: 6, testSize: 10 });
+  assert.deepEqual(
+    [validated.train, validated.test],
+    [data.train, data.test],
+    "a validation split changes neither",
+  );
+  assert.deepEqual(validated.validation, generateStories({ seed: childSeed(3, "data/validation"), size: 6 }));
+  assert.deepEqual(validated.dataset.sizes, { train: 40, validation: 6, test: 10 });
   const b = qaBatch(data.train, [4, 1]);
   assert.deepEqual(b.story.shape, [2, QA_MAX_FACTS, QA_SENTENCE_LENGTH]);
   assert.deepEqual(b.question.shape, [2, QA_SENTENCE_LENGTH]);
@@ -205,7 +213,7 @@ test("a quick run completes, is finite, repeats exactly and leaves no tensors be
 /* ---------------------------------------------------------------- the exercise checks */
 
 const check = checkerFor("cases/12-qa-memory-network");
-const config: QaConfig = { ...QA_DEFAULTS, trainSize: 400, testSize: 200, epochs: 2 };
+const config: QaConfig = { ...QA_DEFAULTS, trainSize: 400, validationSize: 100, testSize: 200, epochs: 2 };
 const data = qaData(config);
 const models: QaMemoryNetwork[] = [];
 after(() => {

@@ -55,7 +55,7 @@ test("the default dataset hash is the one in datasets/shapes/README.md", () => {
 });
 
 test("a tiny shapes run is finite, leaves no tensors behind and repeats exactly", async () => {
-  const config = { trainSize: 96, testSize: 32, epochs: 1 };
+  const config = { trainSize: 96, validationSize: 16, testSize: 32, epochs: 1 };
   const opts = { quick: true, config, record: false, progress: "none", log: false } as const;
   await initBackend();
   const before = tf.memory().numTensors;

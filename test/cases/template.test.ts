@@ -143,3 +143,52 @@ test("the case notebooks are the ones the registry names", () => {
     `registry notebooks vs ${relative(root, dirname(join(root, "notebooks/cases/x")))}`,
   );
 });
+
+/**
+ * The `evaluate` option of each training call that stops early (`stopWhen` or `earlyStopping`) in `text`: the
+ * expression after the last `evaluate:` before the stop rule, up to the end of its line.
+ */
+export function stoppingEvaluations(text: string): string[] {
+  const found: string[] = [];
+  for (const stop of text.matchAll(/\b(stopWhen|earlyStopping)\s*:/g)) {
+    const before = text.slice(0, stop.index);
+    const call = Math.max(before.lastIndexOf("fit("), before.lastIndexOf("fitAdam("));
+    const at = before.lastIndexOf("evaluate:");
+    found.push(at > call ? before.slice(at, before.indexOf("\n", at)) : "(no evaluate before the stop rule)");
+  }
+  return found;
+}
+
+test("training stops on the validation split, never on the test split (cases, exercises, notebooks)", () => {
+  const sources: [string, string][] = [];
+  for (const folder of folders) {
+    for (const file of readdirSync(join(casesDir, folder)).filter((f) => f.endsWith(".ts"))) {
+      sources.push([`lib/cases/${folder}/${file}`, readFileSync(join(casesDir, folder, file), "utf8")]);
+    }
+  }
+  for (const dir of ["notebooks", "notebooks/cases", "notebooks/solutions", "notebooks/solutions/cases"]) {
+    if (!existsSync(join(root, dir))) continue;
+    for (const file of readdirSync(join(root, dir)).filter((f) => f.endsWith(".ipynb"))) {
+      const nb = JSON.parse(readFileSync(join(root, dir, file), "utf8")) as { cells: Cell[] };
+      sources.push([`${dir}/${file}`, nb.cells.map(src).join("\n")]);
+    }
+  }
+  const wrong: string[] = [];
+  let checked = 0;
+  for (const [path, text] of sources) {
+    for (const evaluation of stoppingEvaluations(text)) {
+      checked++;
+      if (!/validation/i.test(evaluation) || /\btest\b/.test(evaluation))
+        wrong.push(`${path}: ${evaluation.trim()}`);
+    }
+  }
+  assert.ok(checked >= 10, `only ${checked} stopping training calls found: is the pattern still right?`);
+  assert.deepEqual(wrong, [], "a stop rule reads metrics that are not the validation split's");
+});
+
+test("stoppingEvaluations finds the evaluate of a stopping call, and none of a call without a stop", () => {
+  const stops = "fit({\n  evaluate: () => e(m, data.validation).metrics,\n  stopWhen: t,\n});";
+  assert.deepEqual(stoppingEvaluations(stops), ["evaluate: () => e(m, data.validation).metrics,"]);
+  assert.deepEqual(stoppingEvaluations("fit({ evaluate: () => e(m, data.test) });"), []);
+  assert.deepEqual(stoppingEvaluations("fit({\n  stopWhen: t,\n});"), ["(no evaluate before the stop rule)"]);
+});

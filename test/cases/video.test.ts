@@ -65,7 +65,7 @@ test("generateVideo: seeded, 8 frames of 16×16, the dot is at its position and 
 
 test("the default dataset hash is the one in datasets/video/README.md", () => {
   const { dataset } = videoData(videoExperiment.defaults);
-  assert.deepEqual(dataset.sizes, { train: 1500, test: 400 });
+  assert.deepEqual(dataset.sizes, { train: 1500, validation: 200, test: 400 });
   const readme = readFileSync(join(__dirname, "..", "..", "datasets", "video", "README.md"), "utf8");
   assert.ok(readme.includes(`sha256 (default config): ${dataset.hash}`), dataset.hash);
 });
@@ -159,7 +159,14 @@ test("a quick video run completes, leaves no tensors behind and repeats exactly"
 
 // ── exercises ─────────────────────────────────────────────────────────────────────────────────────────────────
 
-const small: VideoConfig = { ...VIDEO_DEFAULTS, seed: 3, trainSize: 200, testSize: 80, epochs: 1 };
+const small: VideoConfig = {
+  ...VIDEO_DEFAULTS,
+  seed: 3,
+  trainSize: 200,
+  validationSize: 40,
+  testSize: 80,
+  epochs: 1,
+};
 const shortcutConfig: VideoConfig = { ...small, keyFrameWeight: 0 };
 let trained: VideoModel | undefined;
 let shortcutModel: VideoModel | undefined;

@@ -37,7 +37,7 @@ test("bad configs of real experiments are refused by runExperiment before traini
     [
       "copy-task",
       { epoch: 2 },
-      /^TypeError: runExperiment\(copy-task\): unknown option "config\.epoch" \(did you mean "epochs"\?\); allowed options: seed, trainSize, testSize, epochs/,
+      /^TypeError: runExperiment\(copy-task\): unknown option "config\.epoch" \(did you mean "epochs"\?\); allowed options: seed, trainSize, validationSize, testSize, epochs/,
     ],
     [
       "copy-task",

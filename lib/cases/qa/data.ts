@@ -9,7 +9,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkOptions, opt } from "../../check/options.js";
 import { type DatasetInfo, datasetInfo } from "../../experiments/experiment.js";
-import { drawSplits, type SplitSizes } from "../../random/drawSplits.js";
+import { drawSplits, type SplitSizes, type ValidatedSplitSizes } from "../../random/drawSplits.js";
 import { mulberry32 } from "../../random/prng.js";
 import { take } from "../../train/batches.js";
 
@@ -118,21 +118,28 @@ export function generateStories(opts: QaStoryOptions): QaStory[] {
   return Array.from({ length: opts.size }, story);
 }
 
-/** The case's data: train and test stories drawn from the case seed, and their descriptor. */
+/** The case's data: train and test stories drawn from the case seed (and validation, when sized), and their descriptor. */
 export interface QaData {
   train: QaStory[];
+  /** What training's stop rule reads each epoch. */
+  validation?: QaStory[];
   test: QaStory[];
   dataset: DatasetInfo;
 }
 
 /**
- * The train and test stories of a qa config (`trainSize`, `testSize`), each split seeded by
+ * The train, validation (with `validationSize`) and test stories of a qa config, each split seeded by
  * `childSeed(seed, "data/<split>")`.
- * @example qaData({ seed: 0, trainSize: 4, testSize: 2 }).dataset.sizes; // { train: 4, test: 2 }
+ * @example qaData({ seed: 0, trainSize: 4, validationSize: 2, testSize: 2 }).dataset.sizes; // { train: 4, validation: 2, test: 2 }
  */
-export function qaData(config: SplitSizes): QaData {
-  const { train, test } = drawSplits(config, (seed, size) => generateStories({ seed, size }));
-  return { train, test, dataset: datasetInfo("qa", { train, test }) };
+export function qaData(config: ValidatedSplitSizes): Required<QaData>;
+export function qaData(config: SplitSizes): QaData;
+export function qaData(config: SplitSizes & { validationSize?: number }): QaData {
+  const splits: { train: QaStory[]; validation?: QaStory[]; test: QaStory[] } = drawSplits(
+    config,
+    (seed, size) => generateStories({ seed, size }),
+  );
+  return { ...splits, dataset: datasetInfo("qa", splits) };
 }
 
 const WORD_IDS = new Map(QA_VOCAB.map((w, i) => [w, i]));

@@ -67,8 +67,8 @@ function asTrainedModel(
   return value;
 }
 
-/** The held-out stories of `config`: `qaData(config).test` (the test split has its own seed, so the train split is not drawn). */
-const heldOut = (config: QaConfig): QaStory[] => qaData({ ...config, trainSize: 1 }).test;
+/** The held-out stories of `config`: `qaData(config).test` (the test split has its own seed, so the train and validation splits are not drawn in full). */
+const heldOut = (config: QaConfig): QaStory[] => qaData({ ...config, trainSize: 1, validationSize: 1 }).test;
 
 /** The share of stories whose attention on hop `hop` (0 = first) peaks on the supporting fact. */
 function supportOnHop(ev: QaEvaluation, stories: readonly QaStory[], hop: number): number {

@@ -120,8 +120,9 @@ export interface ShapesData {
 export function shapesData(config: ValidatedSplitSizes): Required<ShapesData>;
 export function shapesData(config: SplitSizes): ShapesData;
 export function shapesData(config: SplitSizes & { validationSize?: number }): ShapesData {
-  const splits: { train: ShapesSet; validation?: ShapesSet; test: ShapesSet } = drawSplits(config, (seed, size) =>
-    generateShapes({ seed, size }),
+  const splits: { train: ShapesSet; validation?: ShapesSet; test: ShapesSet } = drawSplits(
+    config,
+    (seed, size) => generateShapes({ seed, size }),
   );
   return { ...splits, dataset: datasetInfo("shapes", splits, (set) => set.labels.length) };
 }

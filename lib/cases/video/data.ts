@@ -12,7 +12,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkOptions, opt } from "../../check/options.js";
 import { type DatasetInfo, datasetInfo } from "../../experiments/experiment.js";
-import { drawSplits, type SplitSizes } from "../../random/drawSplits.js";
+import { drawSplits, type ValidatedSplitSizes } from "../../random/drawSplits.js";
 import { mulberry32, type Rng } from "../../random/prng.js";
 import { round4 } from "../../random/round.js";
 import { take } from "../../train/batches.js";
@@ -140,25 +140,30 @@ function drawDot(frame: number[][], r: number, c: number, event: number): void {
   }
 }
 
-/** The case's data: train and test sets drawn from the case seed, and the descriptor its record stores. */
+/**
+ * The case's data: train, validation (what training's stop rule reads) and test sets drawn from the case seed, and
+ * the descriptor its record stores.
+ */
 export interface VideoData {
   train: VideoSet;
+  validation: VideoSet;
   test: VideoSet;
   dataset: DatasetInfo;
 }
 
 /** The settings the data reads from a video config. */
-export interface VideoDataConfig extends SplitSizes {
+export interface VideoDataConfig extends ValidatedSplitSizes {
   /** Standard deviation of the per-pixel noise. */
   noise: number;
 }
 
-/** The train and test sets of a video config (`trainSize`, `testSize`, `noise`, seeded by `childSeed(seed, "data/…")`). */
+/**
+ * The train, validation and test sets of a video config (`trainSize`, `validationSize`, `testSize`, `noise`,
+ * seeded by `childSeed(seed, "data/…")`).
+ */
 export function videoData(config: VideoDataConfig): VideoData {
-  const { train, test } = drawSplits(config, (seed, size) =>
-    generateVideo({ seed, size, noise: config.noise }),
-  );
-  return { train, test, dataset: datasetInfo("video", { train, test }, (set) => set.labels.length) };
+  const splits = drawSplits(config, (seed, size) => generateVideo({ seed, size, noise: config.noise }));
+  return { ...splits, dataset: datasetInfo("video", splits, (set) => set.labels.length) };
 }
 
 /**

@@ -75,7 +75,8 @@ function asTrainedRun(
 }
 
 /** The held-out clips of `config`: `videoData(config).test` (the test split has its own seed). */
-const heldOut = (config: VideoConfig): VideoSet => videoData({ ...config, trainSize: 1 }).test;
+const heldOut = (config: VideoConfig): VideoSet =>
+  videoData({ ...config, trainSize: 1, validationSize: 1 }).test;
 
 /** The share of clips of each event type whose most-attended frame is the event frame, in label order. */
 function keyFrameByEvent(test: VideoSet, ev: VideoEvaluation, byPrediction = false): number[] {

@@ -41,6 +41,7 @@ const small: ShapesConfig = {
   ...SHAPES_DEFAULTS,
   seed: 3,
   trainSize: 240,
+  validationSize: 45,
   testSize: 90,
   epochs: 1,
   filters: [4, 4],
