@@ -25,6 +25,7 @@ import {
   type SegmentationModel,
   segmentationModel,
 } from "../../lib/cases/segmentation/model.js";
+import { receptiveFieldMap } from "../../lib/cases/segmentation/receptiveField.js";
 import { SHAPES_MASKS } from "../../lib/cases/shapes/data.js";
 import { runExperiment } from "../../lib/experiments/run.js";
 import { initBackend } from "../../lib/tfjs/initBackend.js";
@@ -94,7 +95,10 @@ test("generateScenes, segmentationData and the evaluation reject bad input with 
   assert.throws(() => generateScenes({ seed: 0, size: 2, objects: [1, 99] }), /most ≤ 16.*\[1,99\]/);
   assert.throws(() => generateScenes({ seed: 0, size: 2, objects: "2" as never }), /objects must be/);
   assert.throws(() => generateScenes({ seed: 0, size: 2, noise: -1 }), /options\.noise.*-1/);
-  assert.throws(() => segmentationData({ seed: 0, trainSize: 1.5, testSize: 2 }), /size.*1\.5/);
+  assert.throws(
+    () => segmentationData({ seed: 0, trainSize: 1.5, validationSize: 2, testSize: 2 }),
+    /size.*1\.5/,
+  );
   assert.throws(() => segmentationModel({ seed: 0, filters: [], temperature: 1 }), /config\.filters.*\[\]/);
   assert.throws(() => segmentationTopKIoU([[1, 0]], [[1, 0]], 3), /k must be an integer from 1 to 2, got 3/);
   assert.throws(() => segmentationTopKIoU([[1, 0]], [[1, 0, 0]], 1), /map has 2 pixels but mask has 3/);
@@ -115,6 +119,67 @@ test("generateScenes, segmentationData and the evaluation reject bad input with 
       /config\.temperature.*-1/,
     ),
   ]);
+});
+
+test("receptiveFieldMap: a box sum over the (2·radius + 1)² window, clipped at the border; bad input names its argument", () => {
+  const map = [
+    [1, 2, 3],
+    [4, 5, 6],
+    [7, 8, 9],
+  ];
+  // radius 0: the map itself (a fresh copy)
+  const same = receptiveFieldMap(map, 0);
+  assert.deepEqual(same, map);
+  assert.notEqual(same, map);
+  // radius 1, by hand: corner (0, 0) sums rows 0–1 × cols 0–1 = 1+2+4+5; edge (0, 1) sums rows 0–1 × cols 0–2;
+  // the centre sums all nine
+  assert.deepEqual(receptiveFieldMap(map, 1), [
+    [12, 21, 16],
+    [27, 45, 33],
+    [24, 39, 28],
+  ]);
+  // a radius past the border: every pixel sees the whole map
+  assert.deepEqual(receptiveFieldMap(map, 5), [
+    [45, 45, 45],
+    [45, 45, 45],
+    [45, 45, 45],
+  ]);
+  // one weight spreads to the window around it; a non-square map
+  assert.deepEqual(
+    receptiveFieldMap(
+      [
+        [0, 0, 0, 0],
+        [0, 1, 0, 0],
+      ],
+      1,
+    ),
+    [
+      [1, 1, 1, 0],
+      [1, 1, 1, 0],
+    ],
+  );
+  assert.deepEqual(
+    receptiveFieldMap(
+      [
+        [1, 0, 0],
+        [0, 0, 0],
+        [0, 0, 0],
+      ],
+      1,
+    ),
+    [
+      [1, 1, 0],
+      [1, 1, 0],
+      [0, 0, 0],
+    ],
+  );
+  assert.deepEqual(receptiveFieldMap([[0.25]], 2), [[0.25]]);
+  for (const bad of [-1, 1.5, Number.NaN]) {
+    assert.throws(() => receptiveFieldMap(map, bad), /receptiveFieldMap: radius must be an integer ≥ 0/);
+  }
+  assert.throws(() => receptiveFieldMap([], 1), /receptiveFieldMap: map must be a non-empty rectangular/);
+  assert.throws(() => receptiveFieldMap([[]], 1), /receptiveFieldMap: map must be/);
+  assert.throws(() => receptiveFieldMap([[1, 2], [3]], 1), /receptiveFieldMap: map must be.*\[2,1\]/);
 });
 
 test("segmentationTopKIoU: the k largest pixels against the mask", () => {
@@ -212,6 +277,16 @@ test("batch, model and class maps: shapes, every map sums to 1, applyWithAttenti
     assert.ok(p.probs.flat().every((v) => v > 0 && v < 1));
     assert.deepEqual(ev.probs, p.probs);
     assert.ok(ev.iou.every((row, n) => row.every((v, c) => (v === null) === (set.labels[n]![c] === 0))));
+    // the IoU ranks the maps spread over the receptive field of the two conv blocks (radius 2), not the raw maps
+    assert.deepEqual(ev.maps, p.maps);
+    assert.deepEqual(ev.regions[1]![2], receptiveFieldMap(p.maps[1]![2]!, 2));
+    ev.iou.forEach((row, n) =>
+      row.forEach((v, c) => {
+        if (v === null) return;
+        const size = set.masks[n]![c]!.flat().reduce((s, x) => s + x, 0);
+        assert.equal(v, segmentationTopKIoU(ev.regions[n]![c]!, set.masks[n]![c]!, size));
+      }),
+    );
     assert.ok(Object.values(ev.metrics).every(Number.isFinite), JSON.stringify(ev.metrics));
     assert.throws(() => segmentationEvaluate(net, set, SEGMENTATION_DEFAULTS, { k: 0 }), /options\.k.*0/);
     assert.throws(
@@ -249,6 +324,7 @@ const small: SegmentationConfig = {
   ...SEGMENTATION_DEFAULTS,
   seed: 3,
   trainSize: 160,
+  validationSize: 20,
   testSize: 40,
   epochs: 1,
   filters: [4, 4],
@@ -260,7 +336,7 @@ after(() => {
 
 test("a quick run completes, is finite, leaves no tensors and repeats exactly", async () => {
   const opts = { quick: true, record: false, progress: "none", log: false } as const;
-  const config = { trainSize: 96, testSize: 32 };
+  const config = { trainSize: 96, validationSize: 16, testSize: 32 };
   const before = tf.memory().numTensors;
   const a = await runExperiment(segmentationExperiment, { ...opts, config });
   disposeNet(a.artifacts.net);
@@ -293,6 +369,45 @@ async function trained(config: SegmentationConfig): Promise<SegmentationModel> {
   return artifacts.net;
 }
 const heldOut = (config: SegmentationConfig) => segmentationData(config).test;
+
+test("segmentationData: validation is drawn like test from its own seed, disjoint from train and test; train and test do not depend on it", () => {
+  const config = { seed: 5, trainSize: 40, validationSize: 20, testSize: 30 };
+  const data = segmentationData(config);
+  assert.deepEqual(data.dataset.sizes, { train: 40, validation: 20, test: 30 });
+  const key = (image: number[][]) => JSON.stringify(image);
+  const train = new Set(data.train.images.map(key));
+  const test = new Set(data.test.images.map(key));
+  assert.ok(
+    data.validation.images.every((im) => !train.has(key(im)) && !test.has(key(im))),
+    "no validation scene is a train or test scene",
+  );
+  assert.ok(
+    data.test.images.every((im) => !train.has(key(im))),
+    "no test scene is a train scene",
+  );
+  // another validationSize changes neither of the other splits
+  const other = segmentationData({ ...config, validationSize: 7 });
+  assert.deepEqual(other.train, data.train);
+  assert.deepEqual(other.test, data.test);
+  assert.deepEqual(other.validation.images, data.validation.images.slice(0, 7));
+  assert.throws(() => segmentationData({ ...config, validationSize: 0 }), /size.*0/);
+});
+
+test("the experiment's per-epoch history is measured on the validation split, its final metrics on test", async () => {
+  const config = { ...small, trainSize: 64, validationSize: 24, testSize: 40, epochs: 2 };
+  const { artifacts, history, metrics } = await segmentationExperiment.run(config, {
+    progress: "none",
+    quick: true,
+  });
+  nets.push(artifacts.net);
+  const last = history.at(-1)!.metrics;
+  const onValidation = segmentationEvaluate(artifacts.net, artifacts.data.validation, config).metrics;
+  const onTest = segmentationEvaluate(artifacts.net, artifacts.data.test, config).metrics;
+  assert.deepEqual(last, onValidation, "the last epoch's metrics are the validation metrics");
+  assert.notDeepEqual(onValidation, onTest);
+  assert.deepEqual(metrics, { ...onTest, epochs: history.length }, "the final metrics are the test metrics");
+  assert.equal(artifacts.final.predicted.length, 40);
+});
 
 test("exercise 1: the attention mass on the mask and in the boxes is right; the usual slips get a hint", async () => {
   const net = await trained(small);

@@ -10,7 +10,7 @@ import * as tf from "@tensorflow/tfjs";
 import { checkOptions, opt } from "../../check/options.js";
 import { type DatasetInfo, datasetInfo } from "../../experiments/experiment.js";
 import { imageBatch } from "../../models/cnn/classify.js";
-import { drawSplits, type SplitSizes } from "../../random/drawSplits.js";
+import { drawSplits, type ValidatedSplitSizes } from "../../random/drawSplits.js";
 import { mulberry32 } from "../../random/prng.js";
 import { round4 } from "../../random/round.js";
 import { take } from "../../train/batches.js";
@@ -134,20 +134,30 @@ export function generateScenes(opts: ScenesOptions): ScenesSet {
   return set;
 }
 
-/** The case's data: train and test sets drawn from the case seed, and the descriptor its record stores. */
+/**
+ * The case's data: train, validation and test sets drawn from the case seed, and the descriptor its record stores.
+ * Training's stop rule reads the validation split; the test split is measured once, after training.
+ */
 export interface SegmentationData {
   train: ScenesSet;
+  /** Scenes drawn like the test split (same generator, own seed): what the per-epoch evaluation sees. */
+  validation: ScenesSet;
   test: ScenesSet;
   dataset: DatasetInfo;
 }
 
-/** The train and test sets of a segmentation config (`trainSize`, `testSize`, seeded by `childSeed(seed, "data/…")`). */
-export function segmentationData(config: SplitSizes): SegmentationData {
-  const { train, test } = drawSplits(config, (seed, size) => generateScenes({ seed, size }));
+/**
+ * The train, validation and test sets of a segmentation config (`trainSize`, `validationSize`, `testSize`, each
+ * seeded by `childSeed(seed, "data/<split>")`, so the train and test draws do not depend on `validationSize`).
+ * @example segmentationData({ seed: 0, trainSize: 4, validationSize: 2, testSize: 3 }).dataset.sizes; // { train: 4, validation: 2, test: 3 }
+ */
+export function segmentationData(config: ValidatedSplitSizes): SegmentationData {
+  const { train, validation, test } = drawSplits(config, (seed, size) => generateScenes({ seed, size }));
   return {
     train,
+    validation,
     test,
-    dataset: datasetInfo("segmentation", { train, test }, (set) => set.labels.length),
+    dataset: datasetInfo("segmentation", { train, validation, test }, (set) => set.labels.length),
   };
 }
 

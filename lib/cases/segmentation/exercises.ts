@@ -110,8 +110,9 @@ function asTrainedRun(
   return { config, net };
 }
 
-/** The held-out scenes of `config` (the test split has its own seed, so the train split is not drawn in full). */
-const heldOut = (config: SegmentationConfig): ScenesSet => segmentationData({ ...config, trainSize: 1 }).test;
+/** The test scenes of `config` (each split has its own seed, so train and validation are not drawn in full). */
+const heldOut = (config: SegmentationConfig): ScenesSet =>
+  segmentationData({ ...config, trainSize: 1, validationSize: 1 }).test;
 
 /**
  * The attention mass each class map puts on its class, averaged over the (scene, class) pairs with the class

@@ -29,3 +29,4 @@ export {
   type SegmentationModelConfig,
   segmentationModel,
 } from "./model.js";
+export { receptiveFieldMap } from "./receptiveField.js";
