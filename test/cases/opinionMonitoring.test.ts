@@ -24,12 +24,14 @@ import {
 } from "../../lib/cases/opinionMonitoring/data.js";
 import {
   OPINION_MONITORING_DEFAULTS,
+  OPINION_MONITORING_EPOCH_TARGETS,
   OPINION_MONITORING_TARGETS,
   type OpinionMonitoringConfig,
   opinionMonitoringAlarms,
   opinionMonitoringEvaluate,
   opinionMonitoringExperiment,
   opinionMonitoringFit,
+  opinionMonitoringHeadMetrics,
 } from "../../lib/cases/opinionMonitoring/experiment.js";
 import { opinionMonitoringHeads, opinionMonitoringModel } from "../../lib/cases/opinionMonitoring/model.js";
 import { checkConfigOf } from "../../lib/experiments/experiment.js";
@@ -42,6 +44,7 @@ import { assertNotYetAndMalformed } from "../exercises/cases/caseSetHelpers.js";
 const tiny: OpinionMonitoringConfig = {
   ...OPINION_MONITORING_DEFAULTS,
   trainSize: 160,
+  validationSize: 40,
   testSize: 60,
   epochs: 1,
   dModel: 8,
@@ -231,7 +234,14 @@ test("batch and model shapes; pooling sums to 1 and is 0 on padding; no leaks", 
 test("a quick run completes, is finite, leaves no tensors behind and repeats exactly", async () => {
   const opts = {
     quick: true,
-    config: { trainSize: 96, testSize: 40, streamDays: 20, headlinesPerDay: 20, surges: 1 },
+    config: {
+      trainSize: 96,
+      validationSize: 30,
+      testSize: 40,
+      streamDays: 20,
+      headlinesPerDay: 20,
+      surges: 1,
+    },
     record: false,
     progress: "none",
     log: false,
@@ -250,6 +260,60 @@ test("a quick run completes, is finite, leaves no tensors behind and repeats exa
   );
   assert.equal(tf.memory().numTensors, afterFirst, "a second run leaves no more tensors than the first");
   assert.ok(afterFirst - before <= 8, `${afterFirst - before} tensors left after dispose`);
+});
+
+test("validation: held-out templates, its own draw (not the test one); the stop reads only its macro-F1", async () => {
+  const data = opinionMonitoringData(tiny);
+  assert.deepEqual(data.dataset.sizes, {
+    train: tiny.trainSize,
+    validation: tiny.validationSize,
+    test: tiny.testSize,
+    stream: data.stream.headlines.length,
+  });
+  assert.ok(data.validation.every((h) => h.template >= OPINION_MONITORING_TRAIN_TEMPLATES));
+  assert.ok(data.train.every((h) => h.template < OPINION_MONITORING_TRAIN_TEMPLATES));
+  // disjoint from train by template; from test by seed: the two draws share headlines only by chance
+  const key = (h: { tokens: string[]; topic: number; sentiment: number }) =>
+    `${h.tokens.join(" ")}|${h.topic}|${h.sentiment}`;
+  const big = { ...tiny, validationSize: 500, testSize: 1000 };
+  const drawn = opinionMonitoringData(big);
+  const testKeys = new Set(drawn.test.map(key));
+  const shared = drawn.validation.filter((h) => testKeys.has(key(h))).length;
+  assert.ok(shared <= 20, `${shared} of 500 validation headlines also in the test split`);
+  assert.deepEqual(
+    opinionMonitoringData({ ...tiny, validationSize: 7 }).test,
+    data.test,
+    "validation leaves test as drawn",
+  );
+  assert.deepEqual(
+    OPINION_MONITORING_EPOCH_TARGETS.map((t) => t.metric),
+    ["topicMacroF1", "sentimentMacroF1"],
+  );
+  const run = await runExperiment(opinionMonitoringExperiment, {
+    quick: true,
+    config: {
+      trainSize: 96,
+      validationSize: 30,
+      testSize: 40,
+      streamDays: 20,
+      headlinesPerDay: 20,
+      surges: 1,
+    },
+    record: false,
+    progress: "none",
+    log: false,
+  });
+  try {
+    const last = run.history.at(-1)!.metrics;
+    assert.deepEqual(Object.keys(last).sort(), ["sentimentMacroF1", "topicMacroF1"]);
+    assert.deepEqual(
+      last,
+      opinionMonitoringHeadMetrics(run.artifacts.model, run.artifacts.data.validation),
+      "the per-epoch metrics are the validation headlines' macro-F1",
+    );
+  } finally {
+    run.artifacts.model.dispose();
+  }
 });
 
 /* ---------------------------------------------------------------- the exercises */

@@ -3,8 +3,9 @@
  * about 5 topics (bank, stock, bond, insurance, FX) with 3 sentiments (negative, neutral, positive). A headline
  * is one of 12 templates with four slots — a topic word, a sentiment word, an institution and a number — filled
  * uniformly from small word lists. Templates 0–7 make the training headlines, 8–11 (held out: other word orders
- * and other neighbours of the two label words) the test headlines and the monitoring stream: 60 days of about
- * 200 headlines a day whose negative share is raised on a few seeded days (the surges an alarm should catch).
+ * and other neighbours of the two label words) the validation headlines (where training's stop is decided), the
+ * test headlines and the monitoring stream: 60 days of about 200 headlines a day whose negative share is raised
+ * on a few seeded days (the surges an alarm should catch).
  * `generateHeadlines` draws a set; `opinionMonitoringStream` draws the stream; `opinionMonitoringData(config)`
  * draws everything the case needs from its config; `opinionMonitoringBatch` turns headlines into tensors.
  */
@@ -12,7 +13,7 @@ import * as tf from "@tensorflow/tfjs";
 import { checkOptions, opt } from "../../check/options.js";
 import { type DatasetInfo, datasetInfo } from "../../experiments/experiment.js";
 import { childSeed } from "../../random/childSeed.js";
-import { drawSplits, type SplitSizes } from "../../random/drawSplits.js";
+import { drawSplits, type ValidatedSplitSizes } from "../../random/drawSplits.js";
 import { mulberry32, type Rng } from "../../random/prng.js";
 import { take } from "../../train/batches.js";
 
@@ -284,27 +285,29 @@ export function opinionMonitoringStream(opts: StreamOptions): OpinionStream {
   return { headlines, day, surgeDays, drawnShare };
 }
 
-/** The case's data: train and test headlines, the stream, and their descriptor. */
+/** The case's data: train, validation and test headlines, the stream, and their descriptor. */
 export interface OpinionMonitoringData {
   train: OpinionHeadline[];
+  /** Held-out-template headlines drawn like the test ones (own seed): training's stop is decided on them. */
+  validation: OpinionHeadline[];
   test: OpinionHeadline[];
   stream: OpinionStream;
   dataset: DatasetInfo;
 }
 
 /** The settings the data reads from a case config. */
-export type OpinionMonitoringDataConfig = SplitSizes & Omit<StreamOptions, "seed">;
+export type OpinionMonitoringDataConfig = ValidatedSplitSizes & Omit<StreamOptions, "seed">;
 
 /**
- * The train headlines (training templates), the test headlines (held-out templates, sentiments equally likely)
- * and the stream (held-out templates) of a config, seeded by `childSeed(seed, "data/train")`,
- * `"data/test"` and `"data/stream"`.
+ * The train headlines (training templates), the validation and test headlines (held-out templates, sentiments
+ * equally likely) and the stream (held-out templates) of a config, seeded by `childSeed(seed, "data/train")`,
+ * `"data/validation"`, `"data/test"` and `"data/stream"`.
  * @example
- *   const d = opinionMonitoringData({ seed: 0, trainSize: 4, testSize: 2, streamDays: 20, headlinesPerDay: 10, surges: 1, baseNegativeShare: 0.2, surgeNegativeShare: 0.5, baselineDays: 14 });
- *   [d.dataset.sizes.train, d.dataset.sizes.test, d.stream.surgeDays.length]; // [4, 2, 1]
+ *   const d = opinionMonitoringData({ seed: 0, trainSize: 4, validationSize: 3, testSize: 2, streamDays: 20, headlinesPerDay: 10, surges: 1, baseNegativeShare: 0.2, surgeNegativeShare: 0.5, baselineDays: 14 });
+ *   [d.dataset.sizes.train, d.dataset.sizes.validation, d.dataset.sizes.test, d.stream.surgeDays.length]; // [4, 3, 2, 1]
  */
 export function opinionMonitoringData(config: OpinionMonitoringDataConfig): OpinionMonitoringData {
-  const { train, test } = drawSplits(config, (seed, size, split) =>
+  const { train, validation, test } = drawSplits(config, (seed, size, split) =>
     generateHeadlines({ seed, size, templates: split === "train" ? "train" : "heldOut" }),
   );
   const stream = opinionMonitoringStream({
@@ -318,10 +321,10 @@ export function opinionMonitoringData(config: OpinionMonitoringDataConfig): Opin
   });
   const dataset = datasetInfo<OpinionHeadline[] | OpinionStream>(
     "opinion-monitoring",
-    { train, test, stream },
+    { train, validation, test, stream },
     (s) => (Array.isArray(s) ? s.length : s.headlines.length),
   );
-  return { train, test, stream, dataset };
+  return { train, validation, test, stream, dataset };
 }
 
 const vocabIndex = new Map(OPINION_MONITORING_VOCAB.map((w, i) => [w, i]));

@@ -28,6 +28,7 @@ export {
   type AlarmDay,
   type AlarmOptions,
   OPINION_MONITORING_DEFAULTS,
+  OPINION_MONITORING_EPOCH_TARGETS,
   OPINION_MONITORING_QUICK,
   OPINION_MONITORING_TARGETS,
   type OpinionMonitoringArtifacts,
@@ -38,6 +39,7 @@ export {
   opinionMonitoringEvaluate,
   opinionMonitoringExperiment,
   opinionMonitoringFit,
+  opinionMonitoringHeadMetrics,
   opinionMonitoringLoss,
   opinionMonitoringPredict,
 } from "./experiment.js";
