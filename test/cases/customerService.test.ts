@@ -165,10 +165,10 @@ test("threshold, retrieval and evaluation: clear errors, sensible ranges, no ten
   const inDomain = data.test.filter((q) => q.label >= 0);
   assert.equal(e.retrieval.ranks.length, inDomain.length);
   assert.ok(e.retrieval.ranks.every((r) => r >= 1 && r <= CUSTOMER_SERVICE_INTENTS.length));
-  const epoch = customerServiceEpochMetrics(model, data);
+  const epoch = customerServiceEpochMetrics(model, data.validation);
   assert.equal(tf.memory().numTensors, before, "customerServiceEpochMetrics leaks no tensor");
-  const { mrr: _mrr, ...classifier } = e.metrics;
-  assert.deepEqual(epoch, classifier, "the epoch metrics are the evaluation's, without MRR");
+  assert.deepEqual(Object.keys(epoch).sort(), ["accuracy", "falseFallbackRate", "oodRecall", "threshold"]);
+  for (const v of Object.values(epoch)) assert.ok(Number.isFinite(v));
   assert.deepEqual(
     CUSTOMER_SERVICE_EPOCH_TARGETS,
     CUSTOMER_SERVICE_TARGETS.filter((t) => t.metric !== "mrr"),
@@ -216,6 +216,62 @@ test("a tiny customer-service run is finite, leaves no tensors behind and repeat
   assert.deepEqual(a.metrics, b.metrics);
   assert.equal(tf.memory().numTensors, afterFirst, "a second run leaves no more tensors than the first");
   assert.ok(afterFirst - before <= 8, `${afterFirst - before} tensors left after dispose`);
+});
+
+test("validation: other templates than train and test; the per-epoch metrics read the validation queries only", async () => {
+  await initBackend();
+  const t = customerServiceTemplates();
+  const data = customerServiceData({ ...small, validationSize: 200, testSize: 200 });
+  const validationIds = new Set(t.validation.map((x) => x.id));
+  assert.ok(data.validation.every((q) => validationIds.has(q.template)));
+  const seen = new Set([...data.train, ...data.test].map((q) => q.template));
+  assert.ok(
+    data.validation.every((q) => !seen.has(q.template)),
+    "no validation template in train or test",
+  );
+  assert.deepEqual(
+    customerServiceData({ ...small, validationSize: 7 }).test,
+    customerServiceData(small).test,
+    "the validation size leaves the test draw as it is",
+  );
+  const model = customerServiceModel(modelConfig);
+  try {
+    const epoch = customerServiceEpochMetrics(model, data.validation);
+    const top = customerServiceProbabilities(model, data.validation).map((r) => Math.max(...r));
+    const predicted = customerServiceProbabilities(model, data.validation).map((r) =>
+      r.indexOf(Math.max(...r)),
+    );
+    const inDomain = data.validation.flatMap((q, i) => (q.label >= 0 ? [i] : []));
+    const right = inDomain.filter((i) => predicted[i] === data.validation[i]!.label).length;
+    assert.equal(epoch.accuracy, right / inDomain.length, "accuracy over the in-domain validation queries");
+    const even = data.validation.filter((_, i) => i % 2 === 0);
+    assert.equal(epoch.threshold, customerServiceThreshold(model, even).threshold, "τ from the even half");
+    const odd = data.validation.flatMap((q, i) => (i % 2 === 1 && q.label < 0 ? [top[i]!] : []));
+    assert.equal(
+      epoch.oodRecall,
+      odd.filter((p) => p < epoch.threshold).length / odd.length,
+      "rates on the odd half",
+    );
+  } finally {
+    model.dispose();
+  }
+  const config = { trainSize: 96, validationSize: 64, testSize: 64, epochs: 1 };
+  const run = await runExperiment(customerServiceExperiment, {
+    quick: true,
+    config,
+    record: false,
+    progress: "none",
+    log: false,
+  });
+  try {
+    assert.deepEqual(
+      run.history.at(-1)!.metrics,
+      customerServiceEpochMetrics(run.artifacts.model, run.artifacts.data.validation),
+      "the per-epoch history is the validation metrics",
+    );
+  } finally {
+    run.artifacts.model.dispose();
+  }
 });
 
 const check = checkerFor("cases/15-customer-service-intents");

@@ -14,8 +14,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkOptions, opt } from "../../check/options.js";
 import { type DatasetInfo, datasetInfo } from "../../experiments/experiment.js";
-import { childSeed } from "../../random/childSeed.js";
-import { drawSplits, type SplitSizes } from "../../random/drawSplits.js";
+import { drawSplits, type ValidatedSplitSizes } from "../../random/drawSplits.js";
 import { mulberry32, type Rng } from "../../random/prng.js";
 import { take } from "../../train/batches.js";
 import {
@@ -257,8 +256,7 @@ export function generateCustomerServiceQueries(opts: CustomerServiceQueryOptions
 }
 
 /** The settings the data reads from a customer-service config. */
-export interface CustomerServiceDataConfig extends SplitSizes {
-  validationSize: number;
+export interface CustomerServiceDataConfig extends ValidatedSplitSizes {
   /** Share of out-of-domain queries in the validation and test splits. */
   oodRate: number;
   /** Word dropout of the training queries. */
@@ -278,22 +276,16 @@ export interface CustomerServiceData {
 
 /**
  * The train, validation and test queries of a customer-service config, each split seeded by
- * `childSeed(seed, "data/<split>")` (train and test by `drawSplits`).
+ * `childSeed(seed, "data/<split>")` (`drawSplits`).
  * @example customerServiceData({ seed: 0, trainSize: 4, validationSize: 2, testSize: 2, oodRate: 0.25, unkRate: 0 }).dataset.sizes; // { train: 4, validation: 2, test: 2 }
  */
 export function customerServiceData(config: CustomerServiceDataConfig): CustomerServiceData {
   const { oodRate, unkRate } = config;
-  const { train, test } = drawSplits(config, (seed, size, split) =>
+  const { train, validation, test } = drawSplits(config, (seed, size, split) =>
     generateCustomerServiceQueries(
       split === "train" ? { seed, size, split, unkRate } : { seed, size, split, oodRate },
     ),
   );
-  const validation = generateCustomerServiceQueries({
-    seed: childSeed(config.seed, "data/validation"),
-    size: config.validationSize,
-    split: "validation",
-    oodRate,
-  });
   return {
     train,
     validation,

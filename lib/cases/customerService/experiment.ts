@@ -10,8 +10,9 @@
  * split, whose templates are held out: `accuracy` (top-1 intent, in-domain queries), `oodRecall` (out-of-domain
  * queries that fall back), `falseFallbackRate` (in-domain queries that fall back), `mrr` (mean reciprocal rank of
  * the right FAQ question among those of the query's language, in-domain queries) and `threshold` (τ). After each
- * epoch training measures the classifier's metrics only (`customerServiceEpochMetrics`); the retrieval, which
- * costs most of an evaluation, is measured once, after training.
+ * epoch training measures the classifier's metrics on the validation split only (`customerServiceEpochMetrics`),
+ * so its stop never sees the test split; the retrieval, which costs most of an evaluation, and every test metric
+ * are measured once, after training.
  */
 import * as tf from "@tensorflow/tfjs";
 import { opt } from "../../check/options.js";
@@ -50,23 +51,29 @@ export interface CustomerServiceConfig {
   epochs: number;
   batchSize: number;
   learningRate: number;
+  /** Label smoothing ε of the training loss (targets (1 − ε)·onehot + ε/K), in [0, 1). */
+  labelSmoothing: number;
   dModel: number;
   numHeads: number;
   dFF: number;
   [key: string]: unknown;
 }
 
-/** The full-mode settings (they reach every target). */
+/**
+ * The full-mode settings (every target but the accuracy one). `unkRate` 0.2 and `epochs` 20 were chosen on the
+ * validation split only (final validation accuracy over seeds 0–2: 0.910 against 0.891 for the earlier 0.3 and 8).
+ */
 export const CUSTOMER_SERVICE_DEFAULTS: CustomerServiceConfig = {
   seed: 0,
   trainSize: 3000,
   validationSize: 600,
   testSize: 800,
   oodRate: 0.25,
-  unkRate: 0.3,
-  epochs: 8,
+  unkRate: 0.2,
+  epochs: 20,
   batchSize: 32,
   learningRate: 3e-3,
+  labelSmoothing: 0,
   dModel: 32,
   numHeads: 2,
   dFF: 64,
@@ -74,8 +81,9 @@ export const CUSTOMER_SERVICE_DEFAULTS: CustomerServiceConfig = {
 
 /**
  * The claims of the full-mode run (issue #20). Training stops at the first epoch where the classifier's ones hold
- * ({@link CUSTOMER_SERVICE_EPOCH_TARGETS}: MRR, the retrieval, is measured after training only). At the defaults
- * the accuracy target is not met (0.924 measured): the experiments table reports it as failed.
+ * ({@link CUSTOMER_SERVICE_EPOCH_TARGETS}: MRR, the retrieval, is measured after training only), on the
+ * validation split. At the defaults the accuracy target is not met on the test split (0.871 measured; the stop
+ * came at epoch 19, where the validation accuracy was 0.955): the experiments table reports it as failed.
  */
 export const CUSTOMER_SERVICE_TARGETS: Target[] = [
   { metric: "accuracy", op: ">=", value: 0.95 },
@@ -231,15 +239,36 @@ function classify(
 }
 
 /**
- * What training measures after each epoch: the classifier's metrics (`accuracy`, `oodRecall`,
- * `falseFallbackRate`, `threshold`, as {@link customerServiceEvaluate} measures them), without the retrieval —
- * MRR is measured once, after training. No tensor survives the call.
+ * What training measures after each epoch (what `stopWhen` reads), on the validation queries only — the test
+ * split stays unseen until after training: `accuracy` on the in-domain validation queries, and the fallback rates
+ * measured the way {@link customerServiceEvaluate} measures them, τ chosen on one half and the rates measured on
+ * the other, so they are not measured on the queries τ was fitted to: `threshold` is τ chosen on the
+ * even-indexed validation queries, `oodRecall` and `falseFallbackRate` its rates on the odd-indexed ones (the
+ * queries are independent draws, so the two halves are alike). No retrieval: MRR is measured once, after
+ * training. No tensor survives the call.
  */
 export function customerServiceEpochMetrics(
   model: PoolingClassifier,
-  data: Pick<CustomerServiceData, "validation" | "test">,
+  validation: readonly CustomerServiceExample[],
 ): Omit<CustomerServiceEvaluation["metrics"], "mrr"> {
-  return classify(model, data, "customerServiceEpochMetrics").metrics;
+  const where = "customerServiceEpochMetrics";
+  const { inDomain } = byDomain(validation, where);
+  const fitHalf = validation.filter((_, i) => i % 2 === 0);
+  const measureHalf = validation.filter((_, i) => i % 2 === 1);
+  const { threshold } = customerServiceThreshold(model, fitHalf);
+  const measured = byDomain(measureHalf, `${where} (odd-indexed validation queries)`);
+  const probabilities = customerServiceProbabilities(model, validation);
+  const predicted = argmaxRows(probabilities);
+  const top = rowMax(probabilities.filter((_, i) => i % 2 === 1));
+  return {
+    accuracy: accuracy(
+      inDomain.map((i) => predicted[i]!),
+      inDomain.map((i) => validation[i]!.label),
+    ),
+    oodRecall: measured.outOfDomain.filter((i) => top[i]! < threshold).length / measured.outOfDomain.length,
+    falseFallbackRate: measured.inDomain.filter((i) => top[i]! < threshold).length / measured.inDomain.length,
+    threshold,
+  };
 }
 
 /**
@@ -283,15 +312,24 @@ export function customerServiceEvaluate(
   };
 }
 
-/** The softmax cross-entropy of `model` on a training batch (every label is an intent). */
+/**
+ * The softmax cross-entropy of `model` on a training batch (every label is an intent), with label smoothing
+ * `labelSmoothing` (ε: the targets are (1 − ε)·onehot + ε/K; default 0).
+ */
 export function customerServiceLoss(
   model: PoolingClassifier,
   batch: { ids: tf.Tensor2D; validLens: tf.Tensor1D; labels: tf.Tensor1D },
+  labelSmoothing = 0,
 ): tf.Scalar {
   return tf.tidy(() => {
     const logits = model.apply(batch.ids, { validLens: batch.validLens, training: true }) as tf.Tensor;
     const k = logits.shape[1]!;
-    return tf.losses.softmaxCrossEntropy(tf.oneHot(batch.labels, k), logits) as tf.Scalar;
+    return tf.losses.softmaxCrossEntropy(
+      tf.oneHot(batch.labels, k),
+      logits,
+      undefined,
+      labelSmoothing,
+    ) as tf.Scalar;
   });
 }
 
@@ -312,6 +350,7 @@ export const customerServiceExperiment = defineExperiment<CustomerServiceConfig,
     validationSize: opt.integer({ min: 1 }),
     oodRate: opt.number({ above: 0, below: 1 }),
     unkRate: opt.number({ min: 0, below: 1 }),
+    labelSmoothing: opt.number({ min: 0, below: 1 }),
   },
   targets: CUSTOMER_SERVICE_TARGETS,
   run(config, context) {
@@ -327,8 +366,8 @@ export const customerServiceExperiment = defineExperiment<CustomerServiceConfig,
         batchSize: config.batchSize,
         seed: childSeed(config.seed, "shuffle"),
         batch: (ix) => customerServiceBatch(data.train, ix),
-        loss: (b) => customerServiceLoss(model, b),
-        evaluate: () => customerServiceEpochMetrics(model, data),
+        loss: (b) => customerServiceLoss(model, b, config.labelSmoothing),
+        evaluate: () => customerServiceEpochMetrics(model, data.validation),
         stopWhen: targetsMet(CUSTOMER_SERVICE_EPOCH_TARGETS),
         progress: context.progress,
       });
