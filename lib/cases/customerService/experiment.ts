@@ -47,7 +47,7 @@ export interface CustomerServiceConfig {
   oodRate: number;
   /** Probability that a training token is replaced by `<unk>` (word dropout), in [0, 1). */
   unkRate: number;
-  /** Upper bound on epochs; training stops after the first epoch at which every target holds. */
+  /** Upper bound on epochs; training stops after the first epoch at which every target holds on validation. */
   epochs: number;
   batchSize: number;
   learningRate: number;
