@@ -1,6 +1,6 @@
 /**
  * The date-normalization case: the generator is seeded, writes each format correctly (weekday included), keeps
- * training and held-out days apart, batches sources of similar length cut to their longest, and its default-config
+ * training, validation and held-out days apart, batches sources of similar length cut to their longest, and its default-config
  * hash is the one in datasets/dates/README.md; a tiny run of the experiment gives finite metrics, leaks no tensors
  * (on success and when training throws) and repeats exactly.
  */
@@ -16,7 +16,12 @@ import {
   datesLengthBuckets,
   formatDate,
 } from "../../lib/cases/dates/data.js";
-import { DATES_DEFAULTS, datesAttentionHits, datesExperiment } from "../../lib/cases/dates/experiment.js";
+import {
+  DATES_DEFAULTS,
+  datesAttentionHits,
+  datesEvaluate,
+  datesExperiment,
+} from "../../lib/cases/dates/experiment.js";
 import { datesCrossAttention, datesModel } from "../../lib/cases/dates/model.js";
 import { runExperiment } from "../../lib/experiments/run.js";
 import { childSeed } from "../../lib/random/childSeed.js";
@@ -60,11 +65,37 @@ test("dates: seeded, disjoint days, balanced held-out formats, default hash as d
   assert.ok([...a.train, ...a.test].every((e) => e.text.length <= DATE_LENGTHS.source));
   const more = datesData({ seed: 3, trainSize: 900, testSize: 80 });
   assert.deepEqual(more.test, a.test, "the held-out set does not depend on trainSize");
-  assert.deepEqual(a.dataset.sizes, { train: 500, test: 80 });
+  assert.deepEqual(a.dataset.sizes, { train: 500, validation: 0, test: 80 });
   assert.throws(() => datesData({ seed: 0, trainSize: 36_000, testSize: 600 }), /at most 36525/);
+  assert.throws(
+    () => datesData({ seed: 0, trainSize: 36_000, validationSize: 400, testSize: 200 }),
+    /trainSize \+ validationSize \+ testSize is 36600; .* at most 36525/,
+  );
+  assert.throws(
+    () => datesData({ seed: 0, trainSize: 10, validationSize: -1, testSize: 8 }),
+    /validationSize/,
+  );
   const { dataset } = datesData(DATES_DEFAULTS);
   const readme = readFileSync("datasets/dates/README.md", "utf8");
   assert.ok(readme.includes(`sha256 (default config): ${dataset.hash}`), dataset.hash);
+});
+
+test("dates: validation is days in neither train nor test, written like test; train and test do not move", () => {
+  const plain = datesData({ seed: 3, trainSize: 500, testSize: 80 });
+  const a = datesData({ seed: 3, trainSize: 500, validationSize: 40, testSize: 80 });
+  assert.deepEqual([a.train, a.test], [plain.train, plain.test], "adding validation changes neither split");
+  assert.equal(a.validation.length, 40);
+  const days = (s: { iso: string }[]) => new Set(s.map((e) => e.iso));
+  const [train, test] = [days(a.train), days(a.test)];
+  assert.ok(
+    a.validation.every((e) => !train.has(e.iso) && !test.has(e.iso)),
+    "validation days are new days",
+  );
+  assert.equal(days(a.validation).size, 40, "distinct days");
+  for (const f of DATE_FORMATS) assert.equal(a.validation.filter((e) => e.format === f).length, 5);
+  assert.deepEqual(a.dataset.sizes, { train: 500, validation: 40, test: 80 });
+  const d = datesData(DATES_DEFAULTS);
+  assert.deepEqual(d.dataset.sizes, { train: 12000, validation: 400, test: 800 });
 });
 
 test("dates: length buckets cover every example once; a batch is cut to its longest source", async () => {
@@ -141,6 +172,17 @@ test("dates: a tiny run gives finite metrics, attention rows summing to 1, no le
   for (const [k, v] of Object.entries(run.metrics)) assert.ok(Number.isFinite(v), `${k} = ${v}`);
   assert.ok(run.history[1]!.loss < run.history[0]!.loss, "the loss falls");
   assert.equal(run.artifacts.final.predictions.length, run.artifacts.data.test.length);
+  assert.equal(run.artifacts.data.validation.length, 40);
+  assert.deepEqual(
+    run.history.at(-1)!.metrics,
+    datesEvaluate(run.artifacts.model, run.artifacts.data.validation).metrics,
+    "the per-epoch metrics (what stopWhen reads) are the validation split's",
+  );
+  assert.deepEqual(
+    run.metrics.exact,
+    datesEvaluate(run.artifacts.model, run.artifacts.data.test).metrics.exact,
+    "the final metrics are the test split's",
+  );
   assert.ok(run.metrics["attn.monthHit"]! >= 0 && run.metrics["attn.monthHit"]! <= 1);
   const examples = run.artifacts.data.test.slice(0, 4);
   const w = datesCrossAttention(run.artifacts.model, examples);

@@ -1,6 +1,6 @@
 /**
  * The EN→FR case: the grammar has 3,600 correct pairs (elision, conjugation, negation), the split is seeded and
- * holds out the seed sentence, batches are padded id tensors, and the default-config hash is the one in
+ * holds out the seed sentence (in test; validation is carved out of the other held-out pairs), batches are padded id tensors, and the default-config hash is the one in
  * datasets/enfr/README.md; a tiny run of the experiment gives finite metrics, attention rows summing to 1, leaks
  * no tensors (on success and when training throws) and repeats exactly.
  */
@@ -18,7 +18,12 @@ import {
   enfrTokenize,
   enfrVocabs,
 } from "../../lib/cases/enfr/data.js";
-import { ENFR_DEFAULTS, enfrExperiment } from "../../lib/cases/enfr/experiment.js";
+import {
+  ENFR_DEFAULTS,
+  enfrEvaluate,
+  enfrExperiment,
+  enfrGruEvaluate,
+} from "../../lib/cases/enfr/experiment.js";
 import { enfrAttention, enfrGruModel, enfrModel } from "../../lib/cases/enfr/model.js";
 import { runExperiment } from "../../lib/experiments/run.js";
 import { childSeed } from "../../lib/random/childSeed.js";
@@ -56,16 +61,37 @@ test("enfr: seeded split, seed sentence held out, default hash as documented", (
     a.train.every((p) => !testKeys.has(p.en.join(" "))),
     "no held-out pair is in training",
   );
-  assert.deepEqual(a.dataset.sizes, { train: 2880, test: 720 });
+  assert.deepEqual(a.dataset.sizes, { train: 2880, validation: 0, test: 720 });
   assert.equal(
     a.dataset.hash,
-    hashValue({ train: a.train, test: a.test }),
-    "the descriptor hashes both splits",
+    hashValue({ train: a.train, validation: a.validation, test: a.test }),
+    "the descriptor hashes every split",
   );
   assert.throws(() => enfrData({ seed: 0, testFraction: 1 }), /testFraction must be in \(0, 1\), got 1/);
+  assert.throws(
+    () => enfrData({ seed: 0, testFraction: 0.5, validationFraction: 0.5 }),
+    /testFraction 0.5 \+ validationFraction 0.5 hold out every pair/,
+  );
+  assert.throws(
+    () => enfrData({ seed: 0, testFraction: 0.1, validationFraction: -0.1 }),
+    /validationFraction/,
+  );
   const { dataset } = enfrData(ENFR_DEFAULTS);
   const readme = readFileSync(join(__dirname, "..", "..", "datasets", "enfr", "README.md"), "utf8");
   assert.ok(readme.includes(`sha256 (default config): ${dataset.hash}`), dataset.hash);
+});
+
+test("enfr: validation is carved out of the held-out pairs: disjoint from test and train, train unchanged", () => {
+  const before = enfrData({ seed: 3, testFraction: 0.2 });
+  const a = enfrData({ seed: 3, testFraction: 0.1, validationFraction: 0.1 });
+  assert.deepEqual(a.train, before.train, "the same training pairs, in the same order");
+  assert.deepEqual([a.train.length, a.validation.length, a.test.length], [2880, 360, 360]);
+  assert.deepEqual(a.test[0], ENFR_SEED_PAIR, "the seed sentence stays in test");
+  const keys = (s: { en: string[] }[]) => new Set(s.map((p) => p.en.join(" ")));
+  const [train, test] = [keys(a.train), keys(a.test)];
+  assert.ok(a.validation.every((p) => !train.has(p.en.join(" ")) && !test.has(p.en.join(" "))));
+  assert.equal(keys(a.validation).size, 360);
+  assert.deepEqual(enfrData(ENFR_DEFAULTS).dataset.sizes, { train: 2880, validation: 360, test: 360 });
 });
 
 test("enfr: a batch is padded int32 ids with <s>/</s> around the French, sources valid to their length", async () => {
@@ -111,6 +137,7 @@ const tiny = {
   epochs: 1,
   gruEpochs: 1,
   testFraction: 0.05,
+  validationFraction: 0.05,
   batchSize: 256,
   gruBatchSize: 256,
   dModel: 16,
@@ -144,6 +171,18 @@ test("enfr: a tiny run gives finite metrics, attention rows summing to 1, no lea
     assert.ok(Math.abs(row.reduce((s, x) => s + x, 0) - 1) < 1e-4);
   }
   assert.equal(run.artifacts.final.predictions.length, run.artifacts.data.test.length);
+  assert.equal(run.artifacts.data.validation.length, 180);
+  assert.deepEqual(
+    run.history.at(-1)!.metrics,
+    enfrEvaluate(run.artifacts.model, run.artifacts.data.validation).metrics,
+    "the per-epoch metrics (what stopWhen reads) are the validation split's",
+  );
+  assert.equal(run.metrics.exact, enfrEvaluate(run.artifacts.model, run.artifacts.data.test).metrics.exact);
+  assert.equal(
+    run.metrics["gru.exact"],
+    enfrGruEvaluate(run.artifacts.gru!, run.artifacts.data.test).metrics["gru.exact"],
+    "the GRU's final metrics are the test split's",
+  );
   assert.equal(run.artifacts.final.seed.decoded.join(" "), run.artifacts.final.predictions[0]!.join(" "));
   const losses = (h: typeof run.history) => h.map((e) => [e.loss, e.metrics]);
   assert.deepEqual(

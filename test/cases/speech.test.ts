@@ -82,6 +82,39 @@ test("speechData is seeded, draws each split from its own voices, and hashes as 
   assert.ok(readme.includes(`sha256 (default config): ${dataset.hash}`), dataset.hash);
 });
 
+test("validation: held-out voices, never a test utterance; the test split does not depend on validationSize", () => {
+  const plain = speechData({ seed: 3, trainSize: 50, testSize: 20 });
+  const a = speechData({ seed: 3, trainSize: 50, validationSize: 30, testSize: 20 });
+  const ids = (s: { id: number }[]) => s.map((u) => u.id);
+  assert.deepEqual(ids(a.test), ids(plain.test));
+  assert.deepEqual(ids(a.train), ids(plain.train));
+  assert.deepEqual(plain.validation, []);
+  assert.equal(a.validation.length, 30);
+  const test = new Set(ids(a.test));
+  const train = new Set(ids(a.train));
+  assert.ok(
+    a.validation.every((u) => !test.has(u.id) && !train.has(u.id)),
+    "disjoint from test and train",
+  );
+  assert.equal(new Set(ids(a.validation)).size, 30);
+  assert.ok(
+    a.validation.every((u) => /\+(m3|f2)$/.test(u.voice)),
+    "the held-out voices, like test",
+  );
+  assert.deepEqual(a.dataset.sizes, { train: 50, validation: 30, test: 20 });
+  const full = speechData(SPEECH_DEFAULTS);
+  assert.deepEqual(full.dataset.sizes, { train: 1760, validation: 160, test: 240 });
+  assert.equal(new Set([...ids(full.test), ...ids(full.validation)]).size, 400);
+  assert.throws(
+    () => speechData({ seed: 0, trainSize: 10, validationSize: 200, testSize: 240 }),
+    /testSize \+ validationSize is 240 \+ 200 = 440; the held-out voices have 400/,
+  );
+  assert.throws(
+    () => speechData({ seed: 0, trainSize: 10, validationSize: -1, testSize: 8 }),
+    /validationSize/,
+  );
+});
+
 test("tokens, batches and digits round-trip with the documented shapes", () => {
   assert.deepEqual(speechTokens("305"), { tgtIn: [SPEECH_START, 6, 3, 8], tgtOut: [6, 3, 8, SPEECH_END] });
   assert.equal(speechDigits([6, 3, 8, SPEECH_END, 5]), "305");
@@ -190,6 +223,12 @@ test("a quick speech run completes with finite metrics, leaves no tensors and re
   const opts = { quick: true, config, record: false, progress: "none", log: false } as const;
   await initBackend();
   const a = await runExperiment(speechExperiment, opts);
+  assert.equal(a.artifacts.data.validation.length, 32);
+  assert.deepEqual(
+    a.history.at(-1)!.metrics,
+    speechEvaluate(a.artifacts.model, a.artifacts.data.validation, a.config).metrics,
+    "the per-epoch metrics (what stopWhen reads) are the validation split's",
+  );
   a.artifacts.model.dispose();
   const afterFirst = tf.memory().numTensors;
   const b = await runExperiment(speechExperiment, opts);

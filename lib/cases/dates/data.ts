@@ -67,9 +67,11 @@ export interface DateExample {
   spans: DateSpans;
 }
 
-/** The case's data: training and held-out examples (disjoint days), and the descriptor its record stores. */
+/** The case's data: training, validation and test examples (disjoint days), and the descriptor its record stores. */
 export interface DatesData {
   train: DateExample[];
+  /** Days never trained on nor tested, written like the test split: what training's stop rule reads. */
+  validation: DateExample[];
   test: DateExample[];
   dataset: DatasetInfo;
 }
@@ -192,35 +194,48 @@ export function decodeDateTarget(ids: readonly number[]): string {
 
 /**
  * The splits of a dates config. The 36,525 days are shuffled by `childSeed(seed, "data/split")`: the first
- * `testSize` are the held-out set, written in the 8 formats in turn (so each format gets testSize/8), the next
- * `trainSize` the training set, each written in a format drawn by `childSeed(seed, "data/train")`.
+ * `testSize` are the test set, written in the 8 formats in turn (so each format gets testSize/8), the next
+ * `trainSize` the training set, each written in a format drawn by `childSeed(seed, "data/train")`, and the last
+ * `validationSize` (0 when absent) the validation set, written in the formats in turn like the test set. Train
+ * and test are the same whatever `validationSize` is.
  * @example
- * const d = datesData({ seed: 0, trainSize: 16, testSize: 8 });
- * [d.train.length, d.test.length, d.test[2].format]; // [16, 8, "numeric_dmy"]
+ * const d = datesData({ seed: 0, trainSize: 16, validationSize: 8, testSize: 8 });
+ * [d.train.length, d.validation.length, d.test.length, d.test[2].format]; // [16, 8, 8, "numeric_dmy"]
  */
-export function datesData(config: { seed: number; trainSize: number; testSize: number }): DatesData {
-  for (const key of ["trainSize", "testSize"] as const) {
-    const n = config[key];
+export function datesData(config: {
+  seed: number;
+  trainSize: number;
+  validationSize?: number;
+  testSize: number;
+}): DatesData {
+  const validationSize = config.validationSize ?? 0;
+  for (const [key, n] of [
+    ["trainSize", config.trainSize],
+    ["validationSize", validationSize],
+    ["testSize", config.testSize],
+  ] as const) {
     if (!Number.isInteger(n) || n < 0) {
       throw new RangeError(`datesData: ${key} must be an integer ≥ 0, got ${n}`);
     }
   }
-  if (config.trainSize + config.testSize > DATE_DAYS) {
+  const total = config.trainSize + validationSize + config.testSize;
+  if (total > DATE_DAYS) {
     throw new RangeError(
-      `datesData: trainSize + testSize is ${config.trainSize + config.testSize}; the days of 1950–2049 allow at most ${DATE_DAYS}`,
+      `datesData: trainSize + validationSize + testSize is ${total}; the days of 1950–2049 allow at most ${DATE_DAYS}`,
     );
   }
   const days = mulberry32(childSeed(config.seed, "data/split")).shuffle(
     Array.from({ length: DATE_DAYS }, (_, i) => i),
   );
-  const test = days
-    .slice(0, config.testSize)
-    .map((day, i) => formatDate(day, DATE_FORMATS[i % DATE_FORMATS.length]!));
+  const inTurn = (day: number, i: number) => formatDate(day, DATE_FORMATS[i % DATE_FORMATS.length]!);
+  const test = days.slice(0, config.testSize).map(inTurn);
   const formats = mulberry32(childSeed(config.seed, "data/train"));
   const train = days
     .slice(config.testSize, config.testSize + config.trainSize)
     .map((day) => formatDate(day, formats.pick(DATE_FORMATS)));
-  return { train, test, dataset: datasetInfo("dates", { train, test }) };
+  // from the end of the shuffled days, so neither of the other splits moves
+  const validation = days.slice(DATE_DAYS - validationSize).map(inTurn);
+  return { train, validation, test, dataset: datasetInfo("dates", { train, validation, test }) };
 }
 
 /** Plain-array teacher-forcing batch: padded sources, valid lengths, decoder input and target. */

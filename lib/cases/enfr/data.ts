@@ -19,9 +19,11 @@ export interface EnfrPair {
   fr: string[];
 }
 
-/** The case's data: training and held-out pairs (disjoint), and the descriptor its record stores. */
+/** The case's data: training, validation and test pairs (disjoint), and the descriptor its record stores. */
 export interface EnfrData {
   train: EnfrPair[];
+  /** Held-out pairs beside the test pairs: what training's stop rule reads. */
+  validation: EnfrPair[];
   test: EnfrPair[];
   dataset: DatasetInfo;
 }
@@ -150,29 +152,41 @@ export function enfrCorpus(): EnfrPair[] {
 
 /**
  * The corpus split from a case config: the pairs other than the seed sentence are shuffled by
- * `childSeed(seed, "data/split")`; a `testFraction` of the corpus is held out, the seed sentence
- * "I love programming" always among it (first), and the rest is the training set (in shuffled order).
+ * `childSeed(seed, "data/split")`; `testFraction + validationFraction` of the corpus is held out, its first
+ * `testFraction` of the corpus the test set (the seed sentence "I love programming" always among it, first), the
+ * next `validationFraction` (0 when absent) the validation set, and the rest is the training set (in shuffled
+ * order). Validation is carved out of the held-out pairs: the training pairs depend only on the sum.
  * @example
- * const d = enfrData({ seed: 0, testFraction: 0.2 });
- * [d.train.length, d.test.length, d.test[0].fr.join(" ")]; // [2880, 720, "j' aime la programmation"]
+ * const d = enfrData({ seed: 0, testFraction: 0.1, validationFraction: 0.1 });
+ * [d.train.length, d.validation.length, d.test.length, d.test[0].fr.join(" ")]; // [2880, 360, 360, "j' aime la programmation"]
  */
-export function enfrData(config: { seed: number; testFraction: number }): EnfrData {
+export function enfrData(config: {
+  seed: number;
+  testFraction: number;
+  validationFraction?: number;
+}): EnfrData {
   if (!(config.testFraction > 0 && config.testFraction < 1)) {
     throw new RangeError(`enfrData: testFraction must be in (0, 1), got ${config.testFraction}`);
+  }
+  const validationFraction = config.validationFraction ?? 0;
+  if (!(validationFraction >= 0 && validationFraction < 1)) {
+    throw new RangeError(`enfrData: validationFraction must be in [0, 1), got ${config.validationFraction}`);
   }
   const all = enfrCorpus();
   const key = ENFR_SEED_PAIR.en.join(" ");
   const seedPair = all.find((p) => p.en.join(" ") === key)!;
   const rest = mulberry32(childSeed(config.seed, "data/split")).shuffle(all.filter((p) => p !== seedPair));
   const testSize = Math.max(1, Math.round(all.length * config.testFraction));
+  const validationSize = Math.round(all.length * validationFraction);
   const test = [seedPair, ...rest.slice(0, testSize - 1)];
-  const train = rest.slice(testSize - 1);
+  const validation = rest.slice(testSize - 1, testSize - 1 + validationSize);
+  const train = rest.slice(testSize - 1 + validationSize);
   if (train.length === 0) {
     throw new RangeError(
-      `enfrData: testFraction ${config.testFraction} holds out every pair; none is left to train on`,
+      `enfrData: testFraction ${config.testFraction} + validationFraction ${validationFraction} hold out every pair; none is left to train on`,
     );
   }
-  return { train, test, dataset: datasetInfo("enfr", { train, test }) };
+  return { train, validation, test, dataset: datasetInfo("enfr", { train, validation, test }) };
 }
 
 /** A vocabulary: the tokens (special tokens first) and the id of each. */

@@ -31,9 +31,11 @@ import { enfrAttention, enfrGruModel, enfrMeanHeads, enfrModel, enfrTranslate } 
 /** Settings of the EN→FR experiment (`gru*`: the GRU ablation; `gruEpochs: 0` skips it). */
 export interface EnfrConfig {
   seed: number;
-  /** Fraction of the 3,600 pairs held out (the seed sentence always among them). */
+  /** Fraction of the 3,600 pairs held out for the test (the seed sentence always among them). */
   testFraction: number;
-  /** Upper bound on the Transformer's epochs; it stops after the first epoch at which its targets hold. */
+  /** Fraction of the pairs held out beside the test pairs, the split training's stop rule is measured on. */
+  validationFraction: number;
+  /** Upper bound on the Transformer's epochs; it stops after the first epoch at which its targets hold on validation. */
   epochs: number;
   batchSize: number;
   /** Peak learning rate, reached after `warmup` steps. */
@@ -43,7 +45,7 @@ export interface EnfrConfig {
   dModel: number;
   numHeads: number;
   dFF: number;
-  /** Upper bound on the GRU's epochs (0: no ablation); it stops once `gru.exact` reaches its target. */
+  /** Upper bound on the GRU's epochs (0: no ablation); it stops once `gru.exact` on validation reaches its target. */
   gruEpochs: number;
   gruBatchSize: number;
   gruLearningRate: number;
@@ -55,7 +57,8 @@ export interface EnfrConfig {
 /** The full-mode settings (they reach every target). */
 export const ENFR_DEFAULTS: EnfrConfig = {
   seed: 0,
-  testFraction: 0.2,
+  testFraction: 0.1,
+  validationFraction: 0.1,
   epochs: 6,
   batchSize: 64,
   learningRate: 3e-3,
@@ -70,7 +73,7 @@ export const ENFR_DEFAULTS: EnfrConfig = {
   gruHiddenSize: 32,
 };
 
-/** The claims of the full-mode run; each model stops at the first epoch where its own targets hold. */
+/** The claims of the full-mode run (on test); each model stops at the first epoch where its own targets hold on validation. */
 export const ENFR_TARGETS: Target[] = [
   { metric: "exact", op: ">=", value: 0.98 },
   { metric: "sentence.exact", op: ">=", value: 1 },
@@ -212,7 +215,8 @@ export const enfrExperiment = defineExperiment<EnfrConfig, EnfrArtifacts>({
         seed: childSeed(config.seed, "shuffle"),
         batch: (ix) => enfrBatch(data.train, ix),
         loss: (b) => batchLoss(model, b),
-        evaluate: () => enfrEvaluate(model, data.test).metrics,
+        // the stop is decided on the validation pairs; the test pairs stay unseen until the end
+        evaluate: () => enfrEvaluate(model, data.validation).metrics,
         stopWhen: targetsMet(ENFR_TRANSFORMER_TARGETS),
         progress: context.progress,
       });
@@ -233,7 +237,7 @@ export const enfrExperiment = defineExperiment<EnfrConfig, EnfrArtifacts>({
           seed: childSeed(config.seed, "gru/shuffle"),
           batch: (ix) => enfrBatch(data.train, ix),
           loss: (b) => batchLoss(rnn, b),
-          evaluate: () => enfrGruEvaluate(rnn, data.test).metrics,
+          evaluate: () => enfrGruEvaluate(rnn, data.validation).metrics,
           stopWhen: targetsMet(ENFR_GRU_TARGETS),
           progress: context.progress,
         });

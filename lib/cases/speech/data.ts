@@ -2,8 +2,8 @@
  * The speech dataset (`datasets/speech/README.md`): spoken digit strings (3–5 digits) in English and Mandarin,
  * synthesized once by eSpeak NG in 10 voice variants × 2 languages (`scripts/datasets/speech.mjs`), with white
  * noise, shipped as quantized log-mel features (20 mel bins, 20 ms hop; uint8, dB = q/2 − 100). 8 variants
- * are the training voices; 2 (`m3`, `f2`) are held out: the test split has only those, so the test measures
- * recognition of voices never heard in training. Both languages share the labels 0–9 (a digit is the same
+ * are the training voices; 2 (`m3`, `f2`) are held out: the validation and test splits have only those, so the
+ * test measures recognition of voices never heard in training. Both languages share the labels 0–9 (a digit is the same
  * label whether it was said "three" or "sān"). `speechPool` loads the file (sha256 checked),
  * `speechData(config)` draws the case's splits, `speechBatch` turns utterances into the tensors `fit` trains on.
  */
@@ -99,9 +99,11 @@ export function speechVoices(utterances: readonly SpeechUtterance[]): string[] {
   return [...new Set(utterances.map((u) => u.voice))].sort();
 }
 
-/** The case's data: training utterances (training voices) and test utterances (held-out voices). */
+/** The case's data: training utterances (training voices), validation and test utterances (held-out voices). */
 export interface SpeechData {
   train: SpeechUtterance[];
+  /** Utterances of the held-out voices, none of them a test utterance: what training's stop rule reads. */
+  validation: SpeechUtterance[];
   test: SpeechUtterance[];
   dataset: DatasetInfo;
 }
@@ -118,17 +120,42 @@ function sample(split: "train" | "test", seed: number, size: number): SpeechUtte
 }
 
 /**
- * The case's splits: `trainSize` utterances of the 16 training voices, `testSize` of the 4 held-out voices,
- * each a seeded sample (`childSeed(seed, "data/<split>")`).
+ * The case's splits: `trainSize` utterances of the 16 training voices, a seeded sample
+ * (`childSeed(seed, "data/train")`); the held-out voices' 400 utterances shuffled once by
+ * `childSeed(seed, "data/test")`, the first `testSize` the test split and the next `validationSize` (0 when
+ * absent) the validation split — the same voices as the test, never the same utterance. The test split does not
+ * depend on `validationSize`.
  */
-export function speechData(config: SplitSizes): SpeechData {
+export function speechData(config: SplitSizes & { validationSize?: number }): SpeechData {
   if (config === null || typeof config !== "object")
     throw new TypeError(`speechData: config must be an object, got ${describeValue(config)}`);
   checkValue("speechData", "seed", config.seed, opt.integer({ required: true }));
-  const { train, test } = drawSplits(config, (seed, size, split) => sample(split, seed, size));
+  const validationSize = config.validationSize ?? 0;
+  checkValue("speechData", "validationSize", validationSize, opt.integer({ min: 0 }));
+  const available = speechPool().test.length;
+  checkValue("speechData", "testSize", config.testSize, opt.integer({ min: 1, max: available }));
+  if (config.testSize + validationSize > available)
+    throw new RangeError(
+      `speechData: testSize + validationSize is ${config.testSize} + ${validationSize} = ${config.testSize + validationSize}; the held-out voices have ${available} utterances`,
+    );
+  // one shuffle of the held-out utterances (the test split's seed): test first, then validation
+  const { train, test: heldOut } = drawSplits(config, (seed, size, split) =>
+    split === "train"
+      ? sample("train", seed, size)
+      : mulberry32(seed)
+          .shuffle(speechPool().test)
+          .slice(0, size + validationSize),
+  );
+  const test = heldOut.slice(0, config.testSize);
+  const validation = heldOut.slice(config.testSize);
   // The hash covers which utterances were drawn; the files themselves are checked by their sha256.
   const ids = (s: SpeechUtterance[]) => s.map((u) => [u.id, u.voice, u.digits, u.frames]);
-  return { train, test, dataset: datasetInfo("speech", { train: ids(train), test: ids(test) }) };
+  return {
+    train,
+    validation,
+    test,
+    dataset: datasetInfo("speech", { train: ids(train), validation: ids(validation), test: ids(test) }),
+  };
 }
 
 /** Features `q` → the model's input: (dB + 40) / 20, i.e. (q/2 − 60) / 20 (about zero mean, unit spread). */

@@ -3,7 +3,7 @@
  * attention speller transcribe spoken digit strings (English and Mandarin, eSpeak NG voices). Targets, on
  * voice variants never heard in training: digit error rate ≤ 5 % and a monotonic alignment — Spearman's ρ
  * between the decoder step and the attended encoder step (the argmax of the attention), mean over
- * utterances, ≥ 0.9.
+ * utterances, ≥ 0.9. Training stops on validation utterances of those voices; the test utterances are measured once.
  */
 import * as tf from "@tensorflow/tfjs";
 import { caseOutput, disposeOnError } from "../../experiments/caseRun.js";
@@ -31,9 +31,11 @@ export interface SpeechConfig {
   seed: number;
   /** Utterances of the training voices (at most 1,760). */
   trainSize: number;
+  /** Utterances of the held-out voices the stop rule is measured on, none a test utterance (testSize + this ≤ 400). */
+  validationSize: number;
   /** Utterances of the held-out voices (at most 400). */
   testSize: number;
-  /** Upper bound on epochs; training stops after the first epoch at which every target holds. */
+  /** Upper bound on epochs; training stops after the first epoch at which every target holds on validation. */
   epochs: number;
   batchSize: number;
   learningRate: number;
@@ -50,7 +52,8 @@ export interface SpeechConfig {
 export const SPEECH_DEFAULTS: SpeechConfig = {
   seed: 0,
   trainSize: 1760,
-  testSize: 400,
+  validationSize: 160,
+  testSize: 240,
   epochs: 14,
   batchSize: 32,
   learningRate: 4e-3,
@@ -59,7 +62,7 @@ export const SPEECH_DEFAULTS: SpeechConfig = {
   embedSize: 16,
 };
 
-/** The claims of the full-mode run; training also stops at the first epoch where all of them hold. */
+/** The claims of the full-mode run (on test); training stops at the first epoch where all of them hold on validation. */
 export const SPEECH_TARGETS: Target[] = [
   { metric: "der", op: "<=", value: 0.05 },
   { metric: "alignment", op: ">=", value: 0.9 },
@@ -201,7 +204,7 @@ export const speechExperiment = defineExperiment<SpeechConfig, SpeechArtifacts>(
   title: "Speech: listen–attend–spell transcribes spoken digits by voices it never heard",
   notebook: "notebooks/cases/11-speech-listen-attend-spell.ipynb",
   defaults: SPEECH_DEFAULTS,
-  quick: { trainSize: 320, testSize: 64, epochs: 1 },
+  quick: { trainSize: 320, validationSize: 32, testSize: 64, epochs: 1 },
   targets: SPEECH_TARGETS,
   run(config, context) {
     const data = speechData(config);
@@ -217,7 +220,8 @@ export const speechExperiment = defineExperiment<SpeechConfig, SpeechArtifacts>(
         seed: childSeed(config.seed, "shuffle"),
         batch: (ix) => speechBatch(data.train, ix),
         loss: (b) => speechLoss(model, b),
-        evaluate: () => speechEvaluate(model, data.test, config).metrics,
+        // the stop is decided on the validation utterances; the test utterances stay unseen until the end
+        evaluate: () => speechEvaluate(model, data.validation, config).metrics,
         stopWhen: targetsMet(SPEECH_TARGETS),
         progress: context.progress,
       });
