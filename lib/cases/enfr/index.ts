@@ -21,7 +21,7 @@ export {
   ENFR_DEFAULTS,
   ENFR_GRU_TARGETS,
   ENFR_TARGETS,
-  ENFR_TRANSFORMER_TARGETS,
+  ENFR_TRANSFORMER_STOP_TARGETS,
   type EnfrArtifacts,
   type EnfrConfig,
   type EnfrEvaluation,
