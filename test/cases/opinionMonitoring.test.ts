@@ -231,21 +231,24 @@ test("batch and model shapes; pooling sums to 1 and is 0 on padding; no leaks", 
   }
 });
 
+/** A small quick-mode run of the experiment (both run tests use it). */
+const smallRun = {
+  quick: true,
+  config: {
+    trainSize: 96,
+    validationSize: 30,
+    testSize: 40,
+    streamDays: 20,
+    headlinesPerDay: 20,
+    surges: 1,
+  },
+  record: false,
+  progress: "none",
+  log: false,
+} as const;
+
 test("a quick run completes, is finite, leaves no tensors behind and repeats exactly", async () => {
-  const opts = {
-    quick: true,
-    config: {
-      trainSize: 96,
-      validationSize: 30,
-      testSize: 40,
-      streamDays: 20,
-      headlinesPerDay: 20,
-      surges: 1,
-    },
-    record: false,
-    progress: "none",
-    log: false,
-  } as const;
+  const opts = smallRun;
   const before = tf.memory().numTensors;
   const a = await runExperiment(opinionMonitoringExperiment, opts);
   a.artifacts.model.dispose();
@@ -289,20 +292,7 @@ test("validation: held-out templates, its own draw (not the test one); the stop 
     OPINION_MONITORING_EPOCH_TARGETS.map((t) => t.metric),
     ["topicMacroF1", "sentimentMacroF1"],
   );
-  const run = await runExperiment(opinionMonitoringExperiment, {
-    quick: true,
-    config: {
-      trainSize: 96,
-      validationSize: 30,
-      testSize: 40,
-      streamDays: 20,
-      headlinesPerDay: 20,
-      surges: 1,
-    },
-    record: false,
-    progress: "none",
-    log: false,
-  });
+  const run = await runExperiment(opinionMonitoringExperiment, smallRun);
   try {
     const last = run.history.at(-1)!.metrics;
     assert.deepEqual(Object.keys(last).sort(), ["sentimentMacroF1", "topicMacroF1"]);

@@ -137,20 +137,52 @@ export function customerServiceThreshold(
   model: PoolingClassifier,
   validation: readonly CustomerServiceExample[],
 ): CustomerServiceThreshold {
-  const { inDomain, outOfDomain } = byDomain(validation, "customerServiceThreshold");
-  const top = rowMax(customerServiceProbabilities(model, validation));
-  const rates = (tau: number) => ({
-    oodRecall: outOfDomain.filter((i) => top[i]! < tau).length / outOfDomain.length,
-    falseFallbackRate: inDomain.filter((i) => top[i]! < tau).length / inDomain.length,
-  });
-  let best = { threshold: 0, ...rates(0) };
+  return chooseThreshold(
+    rowMax(customerServiceProbabilities(model, validation)),
+    validation,
+    "customerServiceThreshold",
+  );
+}
+
+/** The fallback rates of the queries whose largest probabilities are `top`, with threshold `tau`. */
+function fallbackRates(
+  top: readonly number[],
+  domains: { inDomain: readonly number[]; outOfDomain: readonly number[] },
+  tau: number,
+): { oodRecall: number; falseFallbackRate: number } {
+  return {
+    oodRecall: domains.outOfDomain.filter((i) => top[i]! < tau).length / domains.outOfDomain.length,
+    falseFallbackRate: domains.inDomain.filter((i) => top[i]! < tau).length / domains.inDomain.length,
+  };
+}
+
+/** {@link customerServiceThreshold}'s search, on the largest probabilities `top` of `queries`. */
+function chooseThreshold(
+  top: readonly number[],
+  queries: readonly CustomerServiceExample[],
+  where: string,
+): CustomerServiceThreshold {
+  const domains = byDomain(queries, where);
+  let best = { threshold: 0, ...fallbackRates(top, domains, 0) };
   let bestScore = 0.5;
   for (const tau of [...new Set(top)].sort((a, b) => a - b)) {
-    const r = rates(tau);
+    const r = fallbackRates(top, domains, tau);
     const score = 0.5 * (r.oodRecall + 1 - r.falseFallbackRate);
     if (score > bestScore) [best, bestScore] = [{ threshold: tau, ...r }, score];
   }
   return best;
+}
+
+/** Top-1 accuracy on the in-domain queries of `queries`, from their predicted intents. */
+function inDomainAccuracy(
+  predicted: readonly number[],
+  queries: readonly CustomerServiceExample[],
+  inDomain: readonly number[],
+): number {
+  return accuracy(
+    inDomain.map((i) => predicted[i]!),
+    inDomain.map((i) => queries[i]!.label),
+  );
 }
 
 /** The rank (1 = first) of each in-domain query's FAQ question, and each query's scores over the questions. */
@@ -222,19 +254,17 @@ function classify(
 ) {
   const validation = customerServiceThreshold(model, data.validation);
   const test = data.test;
-  const { inDomain, outOfDomain } = byDomain(test, `${where} (test)`);
+  const domains = byDomain(test, `${where} (test)`);
   const probabilities = customerServiceProbabilities(model, test);
   const predicted = argmaxRows(probabilities);
-  const fallback = rowMax(probabilities).map((p) => p < validation.threshold);
+  const top = rowMax(probabilities);
+  const fallback = top.map((p) => p < validation.threshold);
   const metrics = {
-    accuracy: accuracy(
-      inDomain.map((i) => predicted[i]!),
-      inDomain.map((i) => test[i]!.label),
-    ),
-    oodRecall: outOfDomain.filter((i) => fallback[i]).length / outOfDomain.length,
-    falseFallbackRate: inDomain.filter((i) => fallback[i]).length / inDomain.length,
+    accuracy: inDomainAccuracy(predicted, test, domains.inDomain),
+    ...fallbackRates(top, domains, validation.threshold),
     threshold: validation.threshold,
   };
+  const { inDomain } = domains;
   return { metrics, validation, probabilities, predicted, fallback, inDomain };
 }
 
@@ -253,20 +283,18 @@ export function customerServiceEpochMetrics(
 ): Omit<CustomerServiceEvaluation["metrics"], "mrr"> {
   const where = "customerServiceEpochMetrics";
   const { inDomain } = byDomain(validation, where);
-  const fitHalf = validation.filter((_, i) => i % 2 === 0);
-  const measureHalf = validation.filter((_, i) => i % 2 === 1);
-  const { threshold } = customerServiceThreshold(model, fitHalf);
-  const measured = byDomain(measureHalf, `${where} (odd-indexed validation queries)`);
   const probabilities = customerServiceProbabilities(model, validation);
-  const predicted = argmaxRows(probabilities);
-  const top = rowMax(probabilities.filter((_, i) => i % 2 === 1));
+  const top = rowMax(probabilities);
+  const half = (parity: number) => ({
+    queries: validation.filter((_, i) => i % 2 === parity),
+    top: top.filter((_, i) => i % 2 === parity),
+  });
+  const [fit, measure] = [half(0), half(1)];
+  const { threshold } = chooseThreshold(fit.top, fit.queries, where);
+  const measured = byDomain(measure.queries, `${where} (odd-indexed validation queries)`);
   return {
-    accuracy: accuracy(
-      inDomain.map((i) => predicted[i]!),
-      inDomain.map((i) => validation[i]!.label),
-    ),
-    oodRecall: measured.outOfDomain.filter((i) => top[i]! < threshold).length / measured.outOfDomain.length,
-    falseFallbackRate: measured.inDomain.filter((i) => top[i]! < threshold).length / measured.inDomain.length,
+    accuracy: inDomainAccuracy(argmaxRows(probabilities), validation, inDomain),
+    ...fallbackRates(measure.top, measured, threshold),
     threshold,
   };
 }
@@ -347,7 +375,6 @@ export const customerServiceExperiment = defineExperiment<CustomerServiceConfig,
   defaults: CUSTOMER_SERVICE_DEFAULTS,
   quick: { trainSize: 800, validationSize: 200, testSize: 200, epochs: 2 },
   configRules: {
-    validationSize: opt.integer({ min: 1 }),
     oodRate: opt.number({ above: 0, below: 1 }),
     unkRate: opt.number({ min: 0, below: 1 }),
     labelSmoothing: opt.number({ min: 0, below: 1 }),

@@ -241,7 +241,14 @@ export function opinionMonitoringHeadMetrics(
   model: PoolingClassifier,
   headlines: readonly OpinionHeadline[],
 ): { topicMacroF1: number; sentimentMacroF1: number } {
-  const predicted = opinionMonitoringPredict(model, headlines);
+  return headMacroF1(opinionMonitoringPredict(model, headlines), headlines);
+}
+
+/** Macro-F1 of each head's predictions against the labels of `headlines`. */
+function headMacroF1(
+  predicted: { topic: readonly number[]; sentiment: readonly number[] },
+  headlines: readonly OpinionHeadline[],
+): { topicMacroF1: number; sentimentMacroF1: number } {
   return {
     topicMacroF1: macroF1(
       predicted.topic,
@@ -277,14 +284,7 @@ export function opinionMonitoringEvaluate(
   const caught = stream.surgeDays.filter((d) => days[d]!.alarm).length;
   return {
     metrics: {
-      topicMacroF1: macroF1(
-        test.topic,
-        data.test.map((h) => h.topic),
-      ),
-      sentimentMacroF1: macroF1(
-        test.sentiment,
-        data.test.map((h) => h.sentiment),
-      ),
+      ...headMacroF1(test, data.test),
       surgeRecall: stream.surgeDays.length === 0 ? 1 : caught / stream.surgeDays.length,
       falseAlarms: alarmDays.filter((d) => !stream.surgeDays.includes(d)).length,
     },
@@ -362,7 +362,6 @@ export const opinionMonitoringExperiment = defineExperiment<
   defaults: OPINION_MONITORING_DEFAULTS,
   quick: OPINION_MONITORING_QUICK,
   configRules: {
-    validationSize: opt.integer({ min: 1 }),
     streamDays: opt.integer({ min: 3 }),
     headlinesPerDay: opt.integer({ min: 10 }),
     surges: opt.integer({ min: 0 }),

@@ -216,7 +216,6 @@ export const segmentationExperiment = defineExperiment<SegmentationConfig, Segme
   defaults: SEGMENTATION_DEFAULTS,
   quick: { trainSize: 400, validationSize: 50, testSize: 100, epochs: 1 },
   configRules: {
-    validationSize: opt.integer({ min: 1 }),
     temperature: opt.number({ above: 0 }),
     threshold: opt.number({ above: 0, below: 1 }),
     learningRate: opt.number({ above: 0 }),
