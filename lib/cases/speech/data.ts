@@ -138,13 +138,10 @@ export function speechData(config: SplitSizes & { validationSize?: number }): Sp
     throw new RangeError(
       `speechData: testSize + validationSize is ${config.testSize} + ${validationSize} = ${config.testSize + validationSize}; the held-out voices have ${available} utterances`,
     );
-  // one shuffle of the held-out utterances (the test split's seed): test first, then validation
-  const { train, test: heldOut } = drawSplits(config, (seed, size, split) =>
-    split === "train"
-      ? sample("train", seed, size)
-      : mulberry32(seed)
-          .shuffle(speechPool().test)
-          .slice(0, size + validationSize),
+  // one shuffle of the held-out utterances (the test split's seed) holds both, so drawSplits draws no validation
+  const { seed, trainSize, testSize } = config;
+  const { train, test: heldOut } = drawSplits({ seed, trainSize, testSize }, (s, size, split) =>
+    sample(split, s, split === "train" ? size : size + validationSize),
   );
   const test = heldOut.slice(0, config.testSize);
   const validation = heldOut.slice(config.testSize);
