@@ -25,8 +25,6 @@ import {
 import "../../lib/cases/exercises.js";
 import {
   CUSTOMER_SERVICE_DEFAULTS,
-  CUSTOMER_SERVICE_EPOCH_TARGETS,
-  CUSTOMER_SERVICE_TARGETS,
   customerServiceEpochMetrics,
   customerServiceEvaluate,
   customerServiceExperiment,
@@ -39,7 +37,10 @@ import {
   customerServiceEncode,
   customerServiceModel,
 } from "../../lib/cases/customerService/model.js";
-import { CUSTOMER_SERVICE_INTENTS } from "../../lib/cases/customerService/templates.js";
+import {
+  CUSTOMER_SERVICE_INTENTS,
+  CUSTOMER_SERVICE_OUT_OF_DOMAIN_VALIDATION_ONLY,
+} from "../../lib/cases/customerService/templates.js";
 import { runExperiment } from "../../lib/experiments/run.js";
 import { initBackend } from "../../lib/tfjs/initBackend.js";
 import { assertNotYetAndMalformed } from "../exercises/cases/caseSetHelpers.js";
@@ -48,7 +49,7 @@ import { checkerFor } from "../exercises/checker.js";
 const small = { seed: 0, trainSize: 40, validationSize: 40, testSize: 40, oodRate: 0.25, unkRate: 0.1 };
 const modelConfig = { seed: 0, dModel: 16, numHeads: 2, dFF: 16 };
 
-test("the template split: 12 / 4 / 4 per intent and language, out-of-domain 10 / 10, no template in two splits", () => {
+test("the template split: 12 (+ the training-only ones) / 4 / 4 per intent and language, out-of-domain 10 / 10, no template in two splits", () => {
   const t = customerServiceTemplates();
   for (const [split, n] of [
     ["train", 12],
@@ -58,12 +59,14 @@ test("the template split: 12 / 4 / 4 per intent and language, out-of-domain 10 /
     for (let label = 0; label < CUSTOMER_SERVICE_INTENTS.length; label++) {
       for (const language of ["zh", "en"] as const) {
         const count = t[split].filter((x) => x.label === label && x.language === language).length;
-        assert.equal(count, n, `${split} ${label} ${language}`);
+        const more = split === "train" ? CUSTOMER_SERVICE_INTENTS[label]!.trainingOnly[language].length : 0;
+        assert.equal(count, n + more, `${split} ${label} ${language}`);
       }
     }
   }
   assert.equal(t.train.filter((x) => x.label === CUSTOMER_SERVICE_OOD).length, 0);
-  assert.equal(t.validation.filter((x) => x.label === CUSTOMER_SERVICE_OOD).length, 20);
+  const moreOutOfDomain = Object.values(CUSTOMER_SERVICE_OUT_OF_DOMAIN_VALIDATION_ONLY).flat().length;
+  assert.equal(t.validation.filter((x) => x.label === CUSTOMER_SERVICE_OOD).length, 20 + moreOutOfDomain);
   assert.equal(t.test.filter((x) => x.label === CUSTOMER_SERVICE_OOD).length, 20);
   const ids = [...t.train, ...t.validation, ...t.test].map((x) => x.id);
   assert.equal(new Set(ids).size, ids.length);
@@ -75,6 +78,55 @@ test("the template split: 12 / 4 / 4 per intent and language, out-of-domain 10 /
   );
   const trainIds = new Set(t.train.map((x) => x.id));
   assert.ok(data.train.every((q) => trainIds.has(q.template) && q.label !== CUSTOMER_SERVICE_OOD));
+});
+
+/** Jaccard overlap of two templates: of their word sets (English) or character-pair sets (Chinese), slots as words. */
+function overlap(a: string, b: string, language: "zh" | "en"): number {
+  const grams = (text: string) => {
+    const w = customerServiceTokens(text.replace(/\{([a-z]+)\}/g, " $1slot "));
+    const n = language === "zh" ? 2 : 1;
+    return new Set(w.slice(0, Math.max(0, w.length - n + 1)).map((_, i) => w.slice(i, i + n).join(" ")));
+  };
+  const [x, y] = [grams(a), grams(b)];
+  const shared = [...x].filter((g) => y.has(g)).length;
+  return shared / (x.size + y.size - shared);
+}
+
+test("no training-only template, and no validation-only out-of-domain query, is close to a held-out one (overlap < 0.6)", () => {
+  assert.ok(
+    overlap("我要退款", "我要退款", "zh") === 1 && overlap("I want a refund", "Cancel my order", "en") === 0,
+  );
+  assert.ok(overlap("How long does a refund take?", "How long does a refund usually take?", "en") >= 0.6);
+  const t = customerServiceTemplates();
+  const heldOut = [...t.validation, ...t.test].filter((x) => x.label !== CUSTOMER_SERVICE_OOD);
+  let checked = 0;
+  CUSTOMER_SERVICE_INTENTS.forEach((intent) => {
+    for (const language of ["zh", "en"] as const) {
+      for (const text of intent.trainingOnly[language]) {
+        for (const h of heldOut.filter((x) => x.language === language)) {
+          const o = overlap(text, h.text, language);
+          assert.ok(o < 0.6, `training-only "${text}" overlaps ${h.id} "${h.text}" by ${o.toFixed(2)}`);
+        }
+        checked++;
+      }
+    }
+  });
+  assert.ok(checked >= 9 * 2 * 10, `${checked} training-only templates`);
+  const outOfDomain = [...t.validation, ...t.test].filter(
+    (x) => x.label === CUSTOMER_SERVICE_OOD && Number(x.id.split("/")[2]) < 20,
+  );
+  for (const language of ["zh", "en"] as const) {
+    const more = CUSTOMER_SERVICE_OUT_OF_DOMAIN_VALIDATION_ONLY[language];
+    assert.ok(more.length >= 15);
+    for (const text of more) {
+      for (const h of outOfDomain.filter((x) => x.language === language)) {
+        const o = overlap(text, h.text, language);
+        assert.ok(o < 0.6, `validation-only "${text}" overlaps ${h.id} "${h.text}" by ${o.toFixed(2)}`);
+      }
+    }
+    const ids = t.validation.filter((x) => x.label === CUSTOMER_SERVICE_OOD && x.language === language);
+    assert.equal(ids.length, 10 + more.length, "the validation-only queries are in validation");
+  }
 });
 
 test("tokens: Chinese per character, English per stemmed word, digits one by one", () => {
@@ -169,10 +221,6 @@ test("threshold, retrieval and evaluation: clear errors, sensible ranges, no ten
   assert.equal(tf.memory().numTensors, before, "customerServiceEpochMetrics leaks no tensor");
   assert.deepEqual(Object.keys(epoch).sort(), ["accuracy", "falseFallbackRate", "oodRecall", "threshold"]);
   for (const v of Object.values(epoch)) assert.ok(Number.isFinite(v));
-  assert.deepEqual(
-    CUSTOMER_SERVICE_EPOCH_TARGETS,
-    CUSTOMER_SERVICE_TARGETS.filter((t) => t.metric !== "mrr"),
-  );
   const onlyIn = data.validation.filter((q) => q.label >= 0);
   assert.throws(() => customerServiceThreshold(model, onlyIn), /0 out-of-domain ones; both are needed/);
   assert.throws(

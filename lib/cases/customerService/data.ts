@@ -3,8 +3,9 @@
  * twenty paraphrase templates per language each (`templates.ts`), slots filled with products, order numbers and
  * dates, and out-of-domain queries (chit-chat, unrelated questions) for the fallback. The templates are split
  * once, by a fixed seeded shuffle independent of the experiment seed: per intent and language 12 train, 4
- * validation and 4 held-out test templates (20 % held out); the out-of-domain templates 10 validation and 10 test
- * per language (none is trained on). So the test split holds only templates the model never saw, and the
+ * validation and 4 held-out test templates (20 % held out), and 10–14 more templates for training only
+ * (`trainingOnly`, written without sight of the held-out ones); the out-of-domain templates 10 validation and 10
+ * test per language (none is trained on), and 17–18 more per language for validation only. So the test split holds only templates the model never saw, and the
  * validation split — where the fallback threshold is chosen — holds other unseen ones.
  * Tokens: a Chinese query per character, an English one per lower-cased word (stemmed crudely:
  * `customerServiceStem`), digits one by one in both (an
@@ -20,6 +21,7 @@ import { take } from "../../train/batches.js";
 import {
   CUSTOMER_SERVICE_INTENTS,
   CUSTOMER_SERVICE_OUT_OF_DOMAIN,
+  CUSTOMER_SERVICE_OUT_OF_DOMAIN_VALIDATION_ONLY,
   CUSTOMER_SERVICE_SLOTS,
   type CustomerServiceLanguage,
 } from "./templates.js";
@@ -41,7 +43,10 @@ export type CustomerServiceSplit = "train" | "validation" | "test";
 
 /** One template of the split: where it comes from and its text with `{slots}`. */
 export interface CustomerServiceTemplate {
-  /** `"<intent>/<language>/<k>"`, or `"outOfDomain/<language>/<k>"`; k indexes `templates.ts`. */
+  /**
+   * `"<intent>/<language>/<k>"`, or `"outOfDomain/<language>/<k>"`; k indexes `templates.ts` (an intent's
+   * `templates`, then on from their count its `trainingOnly`).
+   */
   id: string;
   /** The intent's label, or −1 (out of domain). */
   label: number;
@@ -98,9 +103,12 @@ export function customerServiceTokens(text: string): string[] {
 let templateSplit: Record<CustomerServiceSplit, CustomerServiceTemplate[]> | undefined;
 
 /**
- * The fixed template split: per intent and language, of its 20 templates 12 train, 4 validation, 4 test; of the
- * 20 out-of-domain templates per language, 10 validation and 10 test (none train). Drawn by a seeded shuffle
- * (`CUSTOMER_SERVICE_TEMPLATE_SEED`) of each list.
+ * The fixed template split: per intent and language, of its 20 templates 12 train, 4 validation, 4 test, and its
+ * training-only templates (10–14, `trainingOnly`) in train too; of the 20 out-of-domain templates per language,
+ * 10 validation and 10 test (none train), and the validation-only ones (17–18,
+ * `CUSTOMER_SERVICE_OUT_OF_DOMAIN_VALIDATION_ONLY`) in validation. Drawn by a seeded shuffle
+ * (`CUSTOMER_SERVICE_TEMPLATE_SEED`) of each list of 20; a training- or validation-only template's k counts on
+ * from 20.
  * @example customerServiceTemplates().test.filter((t) => t.label >= 0).length; // 72
  */
 export function customerServiceTemplates(): Record<CustomerServiceSplit, CustomerServiceTemplate[]> {
@@ -138,11 +146,21 @@ export function customerServiceTemplates(): Record<CustomerServiceSplit, Custome
     }
   };
   CUSTOMER_SERVICE_INTENTS.forEach((intent, label) => {
-    for (const language of CUSTOMER_SERVICE_LANGUAGES)
-      place(intent.templates[language], intent.name, label, language);
+    for (const language of CUSTOMER_SERVICE_LANGUAGES) {
+      const texts = intent.templates[language];
+      place(texts, intent.name, label, language);
+      intent.trainingOnly[language].forEach((text, k) => {
+        split.train.push({ id: `${intent.name}/${language}/${texts.length + k}`, label, language, text });
+      });
+    }
   });
   for (const language of CUSTOMER_SERVICE_LANGUAGES) {
-    place(CUSTOMER_SERVICE_OUT_OF_DOMAIN[language], "outOfDomain", CUSTOMER_SERVICE_OOD, language);
+    const texts = CUSTOMER_SERVICE_OUT_OF_DOMAIN[language];
+    place(texts, "outOfDomain", CUSTOMER_SERVICE_OOD, language);
+    CUSTOMER_SERVICE_OUT_OF_DOMAIN_VALIDATION_ONLY[language].forEach((text, k) => {
+      const id = `outOfDomain/${language}/${texts.length + k}`;
+      split.validation.push({ id, label: CUSTOMER_SERVICE_OOD, language, text });
+    });
   }
   templateSplit = split;
   return split;

@@ -9,19 +9,21 @@
  * similarity over the encoder's token states (`customerServiceSimilarity`). Every metric is measured on the test
  * split, whose templates are held out: `accuracy` (top-1 intent, in-domain queries), `oodRecall` (out-of-domain
  * queries that fall back), `falseFallbackRate` (in-domain queries that fall back), `mrr` (mean reciprocal rank of
- * the right FAQ question among those of the query's language, in-domain queries) and `threshold` (τ). After each
- * epoch training measures the classifier's metrics on the validation split only (`customerServiceEpochMetrics`),
- * so its stop never sees the test split; the retrieval, which costs most of an evaluation, and every test metric
- * are measured once, after training.
+ * the right FAQ question among those of the query's language, in-domain queries) and `threshold` (τ). Training
+ * runs all its epochs, the learning rate decaying linearly to a tenth of its peak at the last step (epochs and
+ * schedule chosen on the validation split); after each epoch it measures the classifier's metrics on the
+ * validation split only (`customerServiceEpochMetrics`, the learning curve); the retrieval, which costs most of
+ * an evaluation, and every test metric are measured once, after training.
  */
 import * as tf from "@tensorflow/tfjs";
 import { opt } from "../../check/options.js";
 import { caseOutput, disposeOnError } from "../../experiments/caseRun.js";
 import { defineExperiment } from "../../experiments/experiment.js";
+import { softmax } from "../../math/softmax.js";
 import { accuracy, argmaxRows } from "../../metrics/classification.js";
 import type { PoolingClassifier } from "../../models/poolingClassifier.js";
 import { childSeed } from "../../random/childSeed.js";
-import { type Target, targetsMet } from "../../records/record.js";
+import type { Target } from "../../records/record.js";
 import { allIndices } from "../../train/batches.js";
 import { fitAdam } from "../../train/fitAdam.js";
 import { trainableVariables } from "../../train/variables.js";
@@ -47,7 +49,7 @@ export interface CustomerServiceConfig {
   oodRate: number;
   /** Probability that a training token is replaced by `<unk>` (word dropout), in [0, 1). */
   unkRate: number;
-  /** Upper bound on epochs; training stops after the first epoch at which every target holds on validation. */
+  /** Epochs, all of them (no early stop: the learning rate decays linearly to a tenth of its peak over the run). */
   epochs: number;
   batchSize: number;
   learningRate: number;
@@ -60,8 +62,9 @@ export interface CustomerServiceConfig {
 }
 
 /**
- * The full-mode settings (every target but the accuracy one). `unkRate` 0.2 and `epochs` 20 were chosen on the
- * validation split only (final validation accuracy over seeds 0–2: 0.910 against 0.891 for the earlier 0.3 and 8).
+ * The full-mode settings, chosen on the validation split only. `unkRate` 0.2 and `epochs` 20 with the linear decay
+ * of the learning rate to a tenth: final validation accuracy over seeds 0–2 0.986 / 0.965 / 0.952, OOD recall
+ * 1 / 1 / 0.98 (at a constant rate the last epochs swing between 0.93 and 0.99).
  */
 export const CUSTOMER_SERVICE_DEFAULTS: CustomerServiceConfig = {
   seed: 0,
@@ -79,28 +82,29 @@ export const CUSTOMER_SERVICE_DEFAULTS: CustomerServiceConfig = {
   dFF: 64,
 };
 
-/**
- * The claims of the full-mode run (issue #20). Training stops at the first epoch where the classifier's ones hold
- * ({@link CUSTOMER_SERVICE_EPOCH_TARGETS}: MRR, the retrieval, is measured after training only), on the
- * validation split. At the defaults the accuracy target is not met on the test split (0.871 measured; the stop
- * came at epoch 19, where the validation accuracy was 0.955): the experiments table reports it as failed.
- */
+/** The claims of the full-mode run (issue #20), measured on the test split after training. */
 export const CUSTOMER_SERVICE_TARGETS: Target[] = [
   { metric: "accuracy", op: ">=", value: 0.95 },
   { metric: "oodRecall", op: ">=", value: 0.8 },
   { metric: "mrr", op: ">=", value: 0.9 },
 ];
 
-/** p(intent) `[N, K]` of `queries` under `model` (softmax of its logits). No tensor survives the call. */
+/**
+ * p(intent) `[N, K]` of `queries` under `model`: the softmax of its logits, taken in float64 (tier 1 `softmax`).
+ * In float32 a trained model's largest probability rounds to exactly 1 for many queries (159 of the 444
+ * in-domain validation queries at the defaults), which would leave the fallback threshold τ nothing to tell
+ * apart near 1. No tensor survives the call.
+ */
 export function customerServiceProbabilities(
   model: PoolingClassifier,
   queries: readonly CustomerServiceExample[],
 ): number[][] {
   if (queries.length === 0) return [];
-  return tf.tidy(() => {
+  const logits = tf.tidy(() => {
     const b = customerServiceBatch(queries, allIndices(queries.length));
-    return tf.softmax(model.apply(b.ids, { validLens: b.validLens }) as tf.Tensor).arraySync() as number[][];
+    return (model.apply(b.ids, { validLens: b.validLens }) as tf.Tensor).arraySync() as number[][];
   });
+  return softmax(logits);
 }
 
 /** The fallback threshold and how it does on the queries it was chosen on. */
@@ -269,7 +273,7 @@ function classify(
 }
 
 /**
- * What training measures after each epoch (what `stopWhen` reads), on the validation queries only — the test
+ * What training measures after each epoch (the learning curve), on the validation queries only — the test
  * split stays unseen until after training: `accuracy` on the in-domain validation queries, and the fallback rates
  * measured the way {@link customerServiceEvaluate} measures them, τ chosen on one half and the rates measured on
  * the other, so they are not measured on the queries τ was fitted to: `threshold` is τ chosen on the
@@ -298,14 +302,6 @@ export function customerServiceEpochMetrics(
     threshold,
   };
 }
-
-/**
- * The targets training checks after each epoch (`stopWhen`): those of {@link customerServiceEpochMetrics}, every
- * target but MRR's (measured after training only).
- */
-export const CUSTOMER_SERVICE_EPOCH_TARGETS: Target[] = CUSTOMER_SERVICE_TARGETS.filter(
-  (t) => t.metric !== "mrr",
-);
 
 /**
  * Chooses τ on `data.validation`, then measures on `data.test` (every query): top-1 accuracy and MRR on the
@@ -384,9 +380,12 @@ export const customerServiceExperiment = defineExperiment<CustomerServiceConfig,
     const data = customerServiceData(config);
     return disposeOnError(async (own) => {
       const model = own(customerServiceModel(config));
+      const steps = config.epochs * Math.ceil(config.trainSize / config.batchSize);
       const training = await fitAdam({
         title: "customer-service",
         adam: { learningRate: config.learningRate },
+        // linear decay to a tenth of the peak at the last step
+        learningRate: (step) => config.learningRate * (1 - (0.9 * (step - 1)) / steps),
         variables: trainableVariables(model),
         size: config.trainSize,
         epochs: config.epochs,
@@ -395,7 +394,6 @@ export const customerServiceExperiment = defineExperiment<CustomerServiceConfig,
         batch: (ix) => customerServiceBatch(data.train, ix),
         loss: (b) => customerServiceLoss(model, b, config.labelSmoothing),
         evaluate: () => customerServiceEpochMetrics(model, data.validation),
-        stopWhen: targetsMet(CUSTOMER_SERVICE_EPOCH_TARGETS),
         progress: context.progress,
       });
       const final = customerServiceEvaluate(model, data);

@@ -23,7 +23,6 @@ export {
 } from "./data.js";
 export {
   CUSTOMER_SERVICE_DEFAULTS,
-  CUSTOMER_SERVICE_EPOCH_TARGETS,
   CUSTOMER_SERVICE_TARGETS,
   type CustomerServiceArtifacts,
   type CustomerServiceConfig,
