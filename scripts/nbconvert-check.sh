@@ -64,22 +64,28 @@ run() {
   # as for the original.
   local copy
   copy="$(dirname "$nb")/.nbconvert-quick/$(basename "$nb")"
-  quick_copy "$nb" "$copy"
-  local started=$SECONDS
+  quick_copy "$nb" "$copy" || return 1
+  local started=$SECONDS log="$tmp/log.$kernel.${nb//\//_}"
   if ! "$python" -m jupyter nbconvert --to notebook --execute \
     --ExecutePreprocessor.kernel_name="$kernel" --ExecutePreprocessor.timeout=600 \
-    --output-dir "$out" "$copy" 2>"$tmp/log"; then
-    cat "$tmp/log" >&2
+    --output-dir "$out" "$copy" 2>"$log"; then
+    cat "$log" >&2
     echo "nbconvert-check: FAILED $nb (kernel $kernel)" >&2
-    exit 1
+    return 1
   fi
   echo "nbconvert-check: ok $nb (kernel $kernel, $((SECONDS - started)) s)"
 }
 
+# Two notebooks at a time (CI's two cores; each on its own kernel, and no two write the same file). A failed run
+# leaves $tmp/failed; no new one starts after it, and the check fails once the running ones end.
 for nb in "${notebooks[@]}"; do
-  run attnlab "$nb"
+  while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n || true; done
+  [ ! -e "$tmp/failed" ] || break
+  { run attnlab "$nb" || touch "$tmp/failed"; } &
 done
-run attnlab-installed test/runner/fixtures/good.ipynb
+wait
+[ ! -e "$tmp/failed" ] || { echo "nbconvert-check: FAILED (see above)" >&2; exit 1; }
+run attnlab-installed test/runner/fixtures/good.ipynb || exit 1
 echo "nbconvert-check: ${#notebooks[@]} notebooks ok under nbconvert"
 
 # Jupyter's HTML export of an executed notebook, checked for what it shows. Upstream nbconvert 6.5 (Debian's)
