@@ -42,12 +42,6 @@ const testFiles = (dir) =>
   readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? testFiles(`${dir}/${e.name}`) : e.name.endsWith(".test.ts") ? [`${dir}/${e.name}`] : [],
   );
-// The notebook test (every notebook, on two kernels: most of the run) starts first, so the other files run beside
-// it instead of after it.
-const longestFirst = (list) => [
-  ...list.filter((f) => f === "test/notebooks.test.ts"),
-  ...list.filter((f) => f !== "test/notebooks.test.ts"),
-];
 const files = process.argv.slice(2);
 const r = spawnSync(
   process.execPath,
@@ -60,7 +54,7 @@ const r = spawnSync(
     "--test-reporter-destination=stdout",
     "--test-reporter=tap",
     `--test-reporter-destination=${tap}`,
-    ...(files.length > 0 ? files : longestFirst(testFiles("test").sort())),
+    ...(files.length > 0 ? files : testFiles("test").sort()),
   ],
   { cwd: root, stdio: "inherit" },
 );

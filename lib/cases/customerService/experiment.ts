@@ -63,8 +63,10 @@ export interface CustomerServiceConfig {
 
 /**
  * The full-mode settings, chosen on the validation split only. `unkRate` 0.2 and `epochs` 20 with the linear decay
- * of the learning rate to a tenth: final validation accuracy over seeds 0–2 0.986 / 0.965 / 0.952, OOD recall
- * 1 / 1 / 0.98 (at a constant rate the last epochs swing between 0.93 and 0.99).
+ * of the learning rate to a tenth. The decay was chosen before the validation-only out-of-domain queries were
+ * added, when at a constant rate the validation accuracy of the last epochs swung between 0.93 and 0.99. On the
+ * present validation split, seeds 0–2, final accuracy 0.991 / 0.965 / 0.962 and OOD recall (the odd half)
+ * 0.96 / 0.89 / 0.93; at a constant rate 0.962 / 0.968 / 0.975, moving by up to 0.01 over the last five epochs.
  */
 export const CUSTOMER_SERVICE_DEFAULTS: CustomerServiceConfig = {
   seed: 0,
@@ -82,7 +84,11 @@ export const CUSTOMER_SERVICE_DEFAULTS: CustomerServiceConfig = {
   dFF: 64,
 };
 
-/** The claims of the full-mode run (issue #20), measured on the test split after training. */
+/**
+ * The claims of the full-mode run (issue #20), measured on the test split after training. At the defaults the
+ * OOD-recall target is not met (0.668 at seed 0: short chit-chat of unknown words is read confidently as an
+ * intent; 0.990 and 0.966 at seeds 1 and 2): the experiments table reports it as failed.
+ */
 export const CUSTOMER_SERVICE_TARGETS: Target[] = [
   { metric: "accuracy", op: ">=", value: 0.95 },
   { metric: "oodRecall", op: ">=", value: 0.8 },
