@@ -4,8 +4,7 @@
  * `runExperiment` options are errors naming the experiment and the key, before anything trains or is written.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { opt } from "../../lib/check/options.js";
@@ -19,6 +18,7 @@ import { defineExperiment } from "../../lib/experiments/experiment.js";
 import { EXPERIMENTS, findExperiment } from "../../lib/cases/registry.js";
 import { experimentConfig, runExperiment } from "../../lib/experiments/run.js";
 import { tiny } from "../records/tinyExperiment.js";
+import { tempDir } from "../tempDir.js";
 
 test("every registered experiment's spec has exactly its defaults' keys, and its defaults and quick pass", () => {
   for (const e of EXPERIMENTS) {
@@ -32,7 +32,7 @@ test("every registered experiment's spec has exactly its defaults' keys, and its
 });
 
 test("bad configs of real experiments are refused by runExperiment before training, naming experiment and key", async () => {
-  const d = mkdtempSync(join(tmpdir(), "attnlab-config-"));
+  const d = tempDir("attnlab-config-");
   const bad: [string, Record<string, unknown>, RegExp][] = [
     [
       "copy-task",

@@ -4,19 +4,17 @@
  * checked; nothing is recorded for an unknown config key.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { test } from "node:test";
 import { datasetInfo } from "../../lib/experiments/experiment.js";
 import { finishExperiment, runExperiment, startExperiment } from "../../lib/experiments/run.js";
 import { verifyRecord } from "../../lib/experiments/verify.js";
 import { tiny } from "../records/tinyExperiment.js";
+import { tempDir } from "../tempDir.js";
 
 const opts = { progress: "none", log: false } as const;
 
 test("a session's record equals runExperiment's for the same config, and verifies exactly", async () => {
-  const d = mkdtempSync(join(tmpdir(), "attnlab-session-"));
+  const d = tempDir("attnlab-session-");
   const session = await startExperiment(tiny, { ...opts, quick: true, record: d });
   assert.deepEqual(session.config, { seed: 1, size: 48, epochs: 2, learningRate: 0.05 });
   assert.equal(session.quick, true);

@@ -5,8 +5,7 @@
  * derived from the config, so a re-run reproduces it.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { timeSeriesExperiment } from "../../lib/cases/timeSeries/experiment.js";
@@ -15,8 +14,9 @@ import { formatVerifyReport, verifyRecord } from "../../lib/experiments/verify.j
 import { type ExperimentRecord, sealRecord } from "../../lib/records/record.js";
 import { readRecord } from "../../lib/records/store.js";
 import { tiny } from "../records/tinyExperiment.js";
+import { tempDir } from "../tempDir.js";
 
-const dir = mkdtempSync(join(tmpdir(), "attnlab-verify-"));
+const dir = tempDir("attnlab-verify-");
 const registry = [timeSeriesExperiment as never];
 const TINY = { trainSize: 128, testSize: 32, epochs: 2 };
 
@@ -219,7 +219,7 @@ test("a record whose config the experiment does not accept is refused before any
 });
 
 test("the quick flag is derived from the config: only the full-mode config records quick: false", async () => {
-  const d = mkdtempSync(join(tmpdir(), "attnlab-quick-"));
+  const d = tempDir("attnlab-quick-");
   const cases: [Parameters<typeof runExperiment>[1], boolean][] = [
     [{}, false],
     [{ quick: true }, true],

@@ -4,11 +4,10 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { parseRecordsArgs } from "../../lib/records/args.js";
+import { tempDir } from "../tempDir.js";
 
 const CLI = ["--import", "tsx", join(__dirname, "..", "..", "lib", "cli.ts")];
 
@@ -66,7 +65,7 @@ test("parseRecordsArgs refuses unknown subcommands, flags and wrong file counts,
 });
 
 test("the CLI: verify and diff on a FIFO, a folder, /dev/zero or a missing file exit 2 at once with the reason", () => {
-  const d = mkdtempSync(join(tmpdir(), "attnlab-records-cli-"));
+  const d = tempDir("attnlab-records-cli-");
   const fifo = join(d, "pipe.json");
   execFileSync("mkfifo", [fifo]);
   const cases: [string[], RegExp][] = [

@@ -6,8 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
@@ -18,8 +17,9 @@ import { diffRecords, formatDifferences } from "../../lib/records/diff.js";
 import { canonicalJson, parseRecord, sealRecord } from "../../lib/records/record.js";
 import { listRecords, readRecord, recordFileName, writeRecord } from "../../lib/records/store.js";
 import { tiny } from "./tinyExperiment.js";
+import { tempDir } from "../tempDir.js";
 
-const dir = () => mkdtempSync(join(tmpdir(), "attnlab-records-"));
+const dir = () => tempDir("attnlab-records-");
 
 test("runExperiment writes one sealed record under <dir>/<experiment>/<timestamp>-<hash>.json", async () => {
   const d = dir();

@@ -5,14 +5,14 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readdirSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { MAX_RECORD_BYTES, readRecord, recordFileName, writeRecord } from "../../lib/records/store.js";
 import { raceRecord } from "./raceRecord.js";
+import { tempDir } from "../tempDir.js";
 
-const dir = () => mkdtempSync(join(tmpdir(), "attnlab-store-"));
+const dir = () => tempDir("attnlab-store-");
 
 /** Every record file of experiment `race` under `d`: all parse (checksum included), none is a temp file. */
 function recordsIn(d: string) {
