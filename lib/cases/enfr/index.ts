@@ -27,6 +27,7 @@ export {
   type EnfrEvaluation,
   type EnfrGruEvaluation,
   enfrEvaluate,
+  enfrScores,
   enfrExperiment,
   enfrGruEvaluate,
   enfrSeedChecks,
