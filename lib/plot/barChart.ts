@@ -1,7 +1,8 @@
 // A simple bar chart of one value per label (a row of attention weights, per-class scores, timings).
+import { checkOptions, opt } from "../check/options.js";
 import { indexField } from "./heatmap.js";
 import { type TopLevelUnitSpec, VEGA_LITE_SCHEMA } from "./spec.js";
-import { checkLabels, checkVector, type Label } from "./validate.js";
+import { checkLabels, checkVector, type Label, TITLE_RULES } from "./validate.js";
 
 /** Options of {@link barChart}. */
 export interface BarChartOptions {
@@ -16,6 +17,12 @@ export interface BarChartOptions {
   size?: number;
 }
 
+const BAR_CHART_RULES = {
+  ...TITLE_RULES,
+  horizontal: opt.boolean(),
+  size: opt.number({ above: 0 }),
+};
+
 /**
  * Builds a vega-lite bar chart, bars in the given order (labels may repeat).
  * @example
@@ -25,9 +32,10 @@ export interface BarChartOptions {
 export function barChart(
   labels: readonly Label[],
   values: readonly number[],
-  opts: BarChartOptions = {},
+  options: BarChartOptions = {},
 ): TopLevelUnitSpec {
   const where = "barChart";
+  const opts = checkOptions(where, options, BAR_CHART_RULES);
   const n = checkVector("values", values, where);
   const names = checkLabels("labels", labels, n, "values", [n], where);
   const labelAxis = indexField("i", opts.xTitle ?? null, names, opts.horizontal ? "y" : "x");

@@ -1,8 +1,23 @@
 // A grid of attention heatmaps, one panel per head (and per layer), as in the multi-head figures of
 // Vaswani et al. 2017 (figs. 3–5): one row of panels per layer, one column per head, a shared colour scale.
+import { checkOptions, opt } from "../check/options.js";
 import { colorDomain, indexField, valueLegend } from "./heatmap.js";
-import { type ColorScheme, type Datum, type TopLevelFacetSpec, VEGA_LITE_SCHEMA } from "./spec.js";
-import { checkLabels, checkMatrix, describe, type Label, labelExpr, shapeText } from "./validate.js";
+import {
+  COLOR_SCHEMES,
+  type ColorScheme,
+  type Datum,
+  type TopLevelFacetSpec,
+  VEGA_LITE_SCHEMA,
+} from "./spec.js";
+import {
+  checkLabels,
+  checkMatrix,
+  describe,
+  type Label,
+  labelExpr,
+  shapeText,
+  TITLE_RULES,
+} from "./validate.js";
 
 /** Options of {@link headGrid}. */
 export interface HeadGridOptions {
@@ -23,9 +38,31 @@ export interface HeadGridOptions {
   domain?: readonly [number, number];
   /** vega colour scheme; default `"blues"`. */
   scheme?: ColorScheme;
+  /** Panels per row of the grid (an integer ≥ 1); default one row per layer, a column per head. */
+  columns?: number;
 }
 
 type Matrix = readonly (readonly number[])[];
+
+/**
+ * Pixels per cell of every panel: 18, or for panels more than 10 cells on a side 180 / side (at least 6), so a
+ * panel stays about 180 px and a row of several fits a page (a 16 × 16 frame: 11 px cells).
+ */
+function cellStep(shape: readonly [number, number]): number {
+  const side = Math.max(...shape);
+  return side <= 10 ? 18 : Math.max(6, Math.floor(180 / side));
+}
+
+const HEAD_GRID_RULES = {
+  rowLabels: opt.any(),
+  colLabels: opt.any(),
+  titles: opt.any(),
+  ...TITLE_RULES,
+  valueTitle: opt.string(),
+  domain: opt.any(),
+  scheme: opt.oneOf(COLOR_SCHEMES),
+  columns: opt.integer({ min: 1 }),
+};
 
 /**
  * Builds a faceted grid of heatmaps: `[N, T, S]` (heads) or `[L, N, T, S]` (layers × heads).
@@ -36,9 +73,10 @@ type Matrix = readonly (readonly number[])[];
  */
 export function headGrid(
   weightsPerHead: readonly Matrix[] | readonly (readonly Matrix[])[],
-  opts: HeadGridOptions = {},
+  options: HeadGridOptions = {},
 ): TopLevelFacetSpec {
   const where = "headGrid";
+  const opts = checkOptions(where, options, HEAD_GRID_RULES);
   const layers = toLayers(weightsPerHead, where);
   const numHeads = layers[0]!.length;
   const shape = checkMatrix("weightsPerHead[0][0]", layers[0]![0], where);
@@ -78,10 +116,10 @@ export function headGrid(
       title: null,
       header: { labelExpr: labelExpr(titles), title: null },
     },
-    columns: numHeads,
+    columns: opts.columns ?? numHeads,
     spec: {
-      width: { step: 18 },
-      height: { step: 18 },
+      width: { step: cellStep(shape) },
+      height: { step: cellStep(shape) },
       mark: { type: "rect" },
       encoding: {
         x: indexField("col", opts.xTitle ?? "keys", cols, "x", 1),

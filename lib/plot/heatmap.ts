@@ -1,6 +1,7 @@
 // The attention heatmap: a `[T, S]` weight matrix drawn with queries as rows (top to bottom) and keys as
 // columns, as in Bahdanau et al. 2015, fig. 3 and Vaswani et al. 2017, fig. 3.
 import {
+  COLOR_SCHEMES,
   type ColorScheme,
   type Datum,
   type FieldDef,
@@ -8,8 +9,9 @@ import {
   type UnitSpec,
   VEGA_LITE_SCHEMA,
 } from "./spec.js";
+import { checkOptions, opt } from "../check/options.js";
 import { TITLE_FONT_SIZE, textLimit } from "./labels.js";
-import { checkLabels, checkMatrix, type Label, labelExpr } from "./validate.js";
+import { checkLabels, checkMatrix, type Label, labelExpr, TITLE_RULES } from "./validate.js";
 
 /** Options of {@link attentionHeatmap}. */
 export interface HeatmapOptions {
@@ -41,6 +43,20 @@ export interface HeatmapOptions {
 /** Largest side for which cell values are printed by default. */
 const VALUES_MAX_SIDE = 10;
 
+/** What {@link attentionHeatmap} accepts: the keys of `HeatmapOptions` (labels and domain are checked against the data). */
+const HEATMAP_RULES = {
+  rowLabels: opt.any(),
+  colLabels: opt.any(),
+  ...TITLE_RULES,
+  valueTitle: opt.string(),
+  showValues: opt.boolean(),
+  width: opt.number({ above: 0 }),
+  height: opt.number({ above: 0 }),
+  domain: opt.any(),
+  format: opt.string({ nonEmpty: true }),
+  scheme: opt.oneOf(COLOR_SCHEMES),
+};
+
 /**
  * Builds a vega-lite heatmap of attention weights, rows = queries, columns = keys.
  * Data rows are `{row, col, query, key, value}`; axes run over the indices `row`/`col` and print the labels,
@@ -54,9 +70,10 @@ const VALUES_MAX_SIDE = 10;
  */
 export function attentionHeatmap(
   weights: readonly (readonly number[])[],
-  opts: HeatmapOptions = {},
+  options: HeatmapOptions = {},
 ): TopLevelLayerSpec {
   const where = "attentionHeatmap";
+  const opts = checkOptions(where, options, HEATMAP_RULES);
   const shape = checkMatrix("weights", weights, where);
   const rows = checkLabels("rowLabels", opts.rowLabels, shape[0], "weights", shape, where);
   const cols = checkLabels("colLabels", opts.colLabels, shape[1], "weights", shape, where);

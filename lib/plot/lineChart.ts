@@ -1,7 +1,8 @@
 // Line charts of one or more named series (loss and accuracy curves, positional-encoding waves).
+import { checkOptions, opt } from "../check/options.js";
 import { textLimit } from "./labels.js";
 import { type AxisDef, type Datum, type TopLevelUnitSpec, VEGA_LITE_SCHEMA } from "./spec.js";
-import { checkVector, describe } from "./validate.js";
+import { checkVector, describe, TITLE_RULES } from "./validate.js";
 
 /** One named series; `x` and `y` have the same length. */
 export interface Series {
@@ -33,6 +34,14 @@ export interface LineChartOptions {
 /** Most samples per series for which points are drawn by default. */
 const POINTS_MAX = 30;
 
+const LINE_CHART_RULES = {
+  ...TITLE_RULES,
+  points: opt.boolean(),
+  width: opt.number({ above: 0 }),
+  height: opt.number({ above: 0 }),
+  integerX: opt.boolean(),
+};
+
 /**
  * Builds a vega-lite line chart. A record `{name: y[]}` uses `x = 0, 1, …, n-1`.
  * Series keep their given order (colour and legend); a single series has no legend, and legend labels are
@@ -43,8 +52,9 @@ const POINTS_MAX = 30;
  */
 export function lineChart(
   series: readonly Series[] | Readonly<Record<string, readonly number[]>>,
-  opts: LineChartOptions = {},
+  options: LineChartOptions = {},
 ): TopLevelUnitSpec {
+  const opts = checkOptions("lineChart", options, LINE_CHART_RULES);
   const list = toSeriesList(series);
   const names = list.map((s) => s.name);
   const points = opts.points ?? list.every((s) => s.x.length <= POINTS_MAX);

@@ -33,28 +33,32 @@ export interface LegendDef {
 }
 
 /** Colour schemes offered for heatmaps (vega scheme names: sequential, then diverging for signed scores). */
-export type ColorScheme =
-  | "blues"
-  | "greens"
-  | "greys"
-  | "oranges"
-  | "purples"
-  | "reds"
-  | "teals"
-  | "viridis"
-  | "magma"
-  | "inferno"
-  | "plasma"
-  | "cividis"
-  | "turbo"
-  | "bluegreen"
-  | "bluepurple"
-  | "yellowgreenblue"
-  | "yelloworangered"
-  | "blueorange"
-  | "redblue"
-  | "redyellowblue"
-  | "purplegreen";
+export const COLOR_SCHEMES = [
+  "blues",
+  "greens",
+  "greys",
+  "oranges",
+  "purples",
+  "reds",
+  "teals",
+  "viridis",
+  "magma",
+  "inferno",
+  "plasma",
+  "cividis",
+  "turbo",
+  "bluegreen",
+  "bluepurple",
+  "yellowgreenblue",
+  "yelloworangered",
+  "blueorange",
+  "redblue",
+  "redyellowblue",
+  "purplegreen",
+] as const;
+
+/** One of {@link COLOR_SCHEMES}. */
+export type ColorScheme = (typeof COLOR_SCHEMES)[number];
 
 /** Scale options used by the builders. */
 export interface ScaleDef {

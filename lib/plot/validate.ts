@@ -1,5 +1,7 @@
 // Input checks shared by the plot builders: every message names the argument and both shapes (STYLE.md, mathjs).
 
+import { opt } from "../check/options.js";
+
 /** A label for a row or column: numbers are shown as text. */
 export type Label = string | number;
 
@@ -111,3 +113,10 @@ export function labelExpr(labels: readonly string[]): string {
     .replace(/\u2029/g, "\\u2029");
   return `${list}[datum.value]`;
 }
+
+/** The option rules every chart builder shares: its title and its two axis titles (strings). */
+export const TITLE_RULES = {
+  title: opt.string(),
+  xTitle: opt.string(),
+  yTitle: opt.string(),
+};

@@ -130,3 +130,47 @@ test("lineChart: x and y of different lengths, duplicate or no series", () => {
 test("a bad colour domain is a RangeError", () => {
   throwsWith(() => attentionHeatmap(m23, { domain: [1, 0] }), RangeError, /domain must be \[lo, hi\]/);
 });
+
+test("options: an unknown key or a bad value is an error naming it and what is allowed, never ignored", () => {
+  const heads = [m23, m23];
+  throwsWith(
+    () => attentionHeatmap(m23, { xtitle: "keys" } as never),
+    TypeError,
+    /unknown option "xtitle" \(did you mean "xTitle"\?\)/,
+  );
+  throwsWith(
+    () => attentionHeatmap(m23, { scheme: "rainbow" as never }),
+    RangeError,
+    /options\.scheme must be one of "blues"/,
+  );
+  throwsWith(() => attentionHeatmap(m23, { width: 0 }), RangeError, /options\.width/);
+  throwsWith(
+    () => headGrid(heads, { colums: 1 } as never),
+    TypeError,
+    /unknown option "colums" \(did you mean "columns"\?\)/,
+  );
+  throwsWith(() => headGrid(heads, { columns: 0 }), RangeError, /options\.columns/);
+  throwsWith(
+    () => headGrid(heads, { title: 3 as never }),
+    TypeError,
+    /options\.title must be a string, got 3/,
+  );
+  throwsWith(
+    () => barChart(["a"], [1], { horizonal: true } as never),
+    TypeError,
+    /unknown option "horizonal"/,
+  );
+  throwsWith(() => barChart(["a"], [1], { size: -1 }), RangeError, /options\.size/);
+  throwsWith(
+    () => lineChart({ a: [1, 2] }, { point: false } as never),
+    TypeError,
+    /unknown option "point" \(did you mean "points"\?\)/,
+  );
+  throwsWith(() => lineChart({ a: [1, 2] }, { integerX: "yes" as never }), TypeError, /options\.integerX/);
+});
+
+test("headGrid's columns: panels per row (default a column per head)", () => {
+  const eight = Array.from({ length: 8 }, () => m23);
+  assert.equal(headGrid(eight).columns, 8);
+  assert.equal(headGrid(eight, { columns: 4 }).columns, 4);
+});
