@@ -106,6 +106,7 @@ export function headGrid(
   );
   const domain = colorDomain(layers.flat().flat(), opts.domain, where);
   const valueTitle = opts.valueTitle ?? "weight";
+  const step = cellStep(shape);
   return {
     $schema: VEGA_LITE_SCHEMA,
     ...(opts.title === undefined ? {} : { title: opts.title }),
@@ -118,8 +119,8 @@ export function headGrid(
     },
     columns: opts.columns ?? numHeads,
     spec: {
-      width: { step: cellStep(shape) },
-      height: { step: cellStep(shape) },
+      width: { step },
+      height: { step },
       mark: { type: "rect" },
       encoding: {
         x: indexField("col", opts.xTitle ?? "keys", cols, "x", 1),

@@ -137,13 +137,13 @@ function translations(model: Transformer | Seq2seqRnn, test: readonly EnfrPair[]
   const key = ENFR_SEED_PAIR.en.join(" ");
   const k = test.findIndex((p) => p.en.join(" ") === key);
   const decoded = k >= 0 ? predictions[k]! : enfrTranslate(model, [ENFR_SEED_PAIR.en])[0]!;
-  const references = test.map((p) => p.fr);
-  return {
-    predictions,
-    decoded,
-    exact: exactMatch(predictions, references),
-    bleu: bleu(predictions, references),
-  };
+  return { predictions, decoded, ...scoresOf(predictions, test) };
+}
+
+/** Exact match and BLEU of `predictions` against the French side of `pairs`. */
+function scoresOf(predictions: string[][], pairs: readonly EnfrPair[]): { exact: number; bleu: number } {
+  const references = pairs.map((p) => p.fr);
+  return { exact: exactMatch(predictions, references), bleu: bleu(predictions, references) };
 }
 
 /**
@@ -152,12 +152,13 @@ function translations(model: Transformer | Seq2seqRnn, test: readonly EnfrPair[]
  * they are measured once, after training ({@link enfrEvaluate}), not in the per-epoch history.
  */
 export function enfrScores(model: Transformer, pairs: readonly EnfrPair[]): { exact: number; bleu: number } {
-  const predictions = enfrTranslate(
-    model,
-    pairs.map((p) => p.en),
+  return scoresOf(
+    enfrTranslate(
+      model,
+      pairs.map((p) => p.en),
+    ),
+    pairs,
   );
-  const references = pairs.map((p) => p.fr);
-  return { exact: exactMatch(predictions, references), bleu: bleu(predictions, references) };
 }
 
 /** Exact match and BLEU of the Transformer's greedy translations of `test`, and the seed-sentence checks. */
